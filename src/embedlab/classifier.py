@@ -1,0 +1,470 @@
+"""`TextClassifier`: tokenizer + embedding matrix + Keras model + labels as one object."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from embedlab import saving
+from embedlab._keras import import_keras
+from embedlab.errors import DataError, EmbedlabError, ModelConfigError
+from embedlab.matrix import OOV_INITS, Coverage, build_embedding_matrix
+from embedlab.metrics import classification_report
+from embedlab.models import PRETRAINED_MODES, ModelConfig, build_model, model_defaults
+from embedlab.text import Tokenizer, pad_sequences
+
+if TYPE_CHECKING:
+    from embedlab.vectors import Vectors
+
+logger = logging.getLogger("embedlab")
+
+OPTIMIZERS: tuple[str, ...] = ("adam", "adadelta", "rmsprop", "sgd")
+MAXLEN_PERCENTILE = 99
+DEFAULT_EMBEDDING_DIM = 100
+
+
+def _check_texts(texts: Sequence[str], what: str = "texts") -> list[str]:
+    if isinstance(texts, str):
+        raise TypeError(f"`{what}` must be a list of strings, not one string. Wrap it: [{what}].")
+    out = list(texts)
+    for i, text in enumerate(out):
+        if not isinstance(text, str):
+            raise TypeError(
+                f"`{what}` must hold strings. Received: {what}[{i}] of type {type(text).__name__}"
+            )
+    return out
+
+
+class TextClassifier:
+    """A text classifier on word embeddings.
+
+    Args:
+        model: str. A registered architecture: ``flatten``, ``average``,
+            ``lstm``, ``gru``, ``bilstm``, ``bigru``, ``cnn``.
+        mode: str. ``rand`` (embeddings learned with the task), ``static``
+            (pretrained, frozen), ``nonstatic`` (pretrained, fine-tuned) or
+            ``multichannel`` (both).
+        vectors: Vectors, str or None. Pretrained vectors, or a name/path
+            for `embedlab.load_vectors` (loaded restricted to the training
+            vocabulary). Required by the pretrained modes.
+        embedding_dim: int or None. Embedding size for ``rand``; defaults to
+            the vectors' dim if given, else 100.
+        maxlen: int or None. Padded sequence length; default covers 99% of
+            the training texts.
+        num_words: int or None. Keep only the ``num_words - 1`` most frequent
+            words (the legacy Keras `Tokenizer` meaning).
+        lower: bool. Lower-case texts before tokenizing.
+        oov_token: str or None. Token for words unseen in training.
+        oov_init: str. ``random`` (Kim's ``U[-a, a]``) or ``zeros`` for words
+            the vectors lack.
+        units: int. Recurrent units. layers: int. Stacked recurrent layers.
+        dropout: float or None. Dropout before the output; the model's default
+            when None (0.5, and 0 for ``flatten`` as in the seeds).
+        max_norm: float or None. Max-norm of the output weights; the model's
+            default when None (3 for ``cnn`` as Kim).
+        optimizer: str. ``adam``, ``adadelta``, ``rmsprop`` or ``sgd``.
+        learning_rate: float or None. The optimizer's default when None
+            (1e-3 for Adam, 1.0 for Adadelta as Kim).
+        batch_size: int. Mini-batch size (Kim: 50).
+        seed: int. Seed of weights, noise rows and shuffling: the same seed
+            gives the same metrics on a CPU.
+
+    Example:
+        >>> clf = TextClassifier("cnn", mode="static", vectors="glove-6B-50d")
+        >>> clf.fit(train_texts, train_labels, epochs=5)
+        >>> clf.predict(["a gripping, beautifully acted film"])
+        ['pos']
+    """
+
+    def __init__(
+        self,
+        model: str = "cnn",
+        *,
+        mode: str = "rand",
+        vectors: Vectors | str | os.PathLike[str] | None = None,
+        embedding_dim: int | None = None,
+        maxlen: int | None = None,
+        num_words: int | None = None,
+        lower: bool = True,
+        oov_token: str | None = None,
+        oov_init: str = "random",
+        units: int = 100,
+        layers: int = 1,
+        dropout: float | None = None,
+        max_norm: float | None = None,
+        optimizer: str = "adam",
+        learning_rate: float | None = None,
+        batch_size: int = 50,
+        seed: int = 0,
+    ) -> None:
+        model_defaults(model)  # raises on an unknown name, listing the choices
+        if mode in PRETRAINED_MODES and vectors is None:
+            raise ModelConfigError(
+                f"Mode {mode!r} needs pretrained vectors: pass `vectors=` "
+                "(CLI: --vectors NAME_OR_PATH), or use mode 'rand'."
+            )
+        if oov_init not in OOV_INITS:
+            raise ValueError(f"`oov_init` must be one of {OOV_INITS}. Received: {oov_init!r}")
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(f"`optimizer` must be one of {OPTIMIZERS}. Received: {optimizer!r}")
+        if maxlen is not None and maxlen < 1:
+            raise ValueError(f"`maxlen` must be a positive integer. Received: maxlen={maxlen}")
+        if batch_size < 1:
+            raise ValueError(f"`batch_size` must be positive. Received: batch_size={batch_size}")
+        self.model_name = model
+        self.mode = mode
+        self.vectors = vectors
+        self.embedding_dim = embedding_dim
+        self.maxlen = maxlen
+        self.num_words = num_words
+        self.lower = lower
+        self.oov_token = oov_token
+        self.oov_init = oov_init
+        self.units = units
+        self.layers = layers
+        self.dropout = dropout
+        self.max_norm = max_norm
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.seed = seed
+
+        self.tokenizer: Tokenizer | None = None
+        self.labels: list[str] = []
+        self.config: ModelConfig | None = None
+        self.keras_model: Any = None
+        self.coverage: Coverage | None = None
+        self.vectors_name: str | None = None
+        self.history: dict[str, list[float]] = {}
+        self.metrics: dict[str, Any] | None = None
+
+    # ------------------------------------------------------------------ fit
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[Any],
+        *,
+        epochs: int = 10,
+        validation_data: tuple[Sequence[str], Sequence[Any]] | None = None,
+        patience: int | None = None,
+        verbose: int | str = "auto",
+    ) -> TextClassifier:
+        """Fit the tokenizer, build the embedding matrix and model, and train.
+
+        Args:
+            texts: list of str. Training texts.
+            labels: list. Their labels (any type; kept as str).
+            epochs: int. Passes over the training data.
+            validation_data: (texts, labels) or None. Scored after each epoch.
+            patience: int or None. With `validation_data`, stop after this many
+                epochs without a better validation loss and restore the best
+                weights.
+            verbose: int or "auto". Keras' progress display.
+
+        Returns:
+            self, trained. ``self.history`` holds the per-epoch figures.
+
+        Raises:
+            DataError: for mismatched lengths, fewer than two classes or no text.
+        """
+        keras = import_keras()
+        texts = _check_texts(texts)
+        y_labels = [str(label) for label in labels]
+        if len(texts) != len(y_labels):
+            raise DataError(
+                f"`texts` and `labels` differ in length: {len(texts)} texts, "
+                f"{len(y_labels)} labels."
+            )
+        classes = sorted(set(y_labels))
+        if len(classes) < 2:
+            raise DataError(
+                f"Training needs at least two classes; found only {classes!r}. "
+                "Check the label column."
+            )
+        if epochs < 1:
+            raise ValueError(f"`epochs` must be a positive integer. Received: epochs={epochs}")
+        self.labels = classes
+        keras.utils.set_random_seed(self.seed)
+
+        tokenizer = Tokenizer(self.num_words, lower=self.lower, oov_token=self.oov_token)
+        tokenizer.fit_on_texts(texts)
+        if len(tokenizer.word_index) == 0:
+            raise DataError("The training texts hold no words after tokenizing.")
+        self.tokenizer = tokenizer
+        sequences = tokenizer.texts_to_sequences(texts)
+        maxlen = self.maxlen or self._default_maxlen(sequences)
+
+        matrix = None
+        dim = self.embedding_dim or DEFAULT_EMBEDDING_DIM
+        if self.vectors is not None and self.mode in PRETRAINED_MODES:
+            vectors = self._resolve_vectors(tokenizer)
+            matrix, self.coverage = build_embedding_matrix(
+                tokenizer,
+                vectors,
+                oov=self.oov_init,
+                seed=self.seed,  # type: ignore[arg-type]
+            )
+            dim = vectors.dim
+            logger.info("coverage of %s:", self.vectors_name)
+            for line in self.coverage.lines():
+                logger.info("  %s", line)
+        elif self.vectors is not None and self.embedding_dim is None:
+            dim = self._resolve_vectors(tokenizer).dim
+
+        self.config = ModelConfig.with_defaults(
+            model=self.model_name,
+            mode=self.mode,
+            vocab_size=tokenizer.vocab_size,
+            embedding_dim=dim,
+            sequence_length=maxlen,
+            n_classes=len(classes),
+            units=self.units,
+            layers=self.layers,
+            dropout=self.dropout,
+            max_norm=self.max_norm,
+        )
+        self.keras_model = build_model(self.config, matrix)
+        self._compile()
+
+        x = self._encode(texts)
+        y = self._label_ids(y_labels)
+        timer = _epoch_timer()
+        callbacks: list[Any] = [timer]
+        validation = None
+        if validation_data is not None:
+            val_texts, val_labels = validation_data
+            validation = (
+                self._encode(_check_texts(val_texts, "validation texts")),
+                self._label_ids([str(v) for v in val_labels]),
+            )
+            if patience is not None:
+                callbacks.append(
+                    keras.callbacks.EarlyStopping(
+                        monitor="val_loss", patience=patience, restore_best_weights=True
+                    )
+                )
+        history = self.keras_model.fit(
+            x,
+            y,
+            epochs=epochs,
+            batch_size=self.batch_size,
+            validation_data=validation,
+            callbacks=callbacks,
+            verbose=verbose,
+        )
+        self.history = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        self.history["epoch_seconds"] = timer.seconds
+        return self
+
+    def _default_maxlen(self, sequences: list[list[int]]) -> int:
+        lengths = np.fromiter((len(s) for s in sequences), dtype=np.int64, count=len(sequences))
+        maxlen = max(1, int(np.ceil(np.percentile(lengths, MAXLEN_PERCENTILE))))
+        if self.model_name == "cnn":  # the widest window must fit
+            maxlen = max(maxlen, 5)
+        return maxlen
+
+    def _resolve_vectors(self, tokenizer: Tokenizer) -> Vectors:
+        from embedlab.vectors import Vectors, load_vectors
+
+        if isinstance(self.vectors, Vectors):
+            self.vectors_name = self.vectors_name or "in-memory"
+            return self.vectors
+        assert self.vectors is not None
+        self.vectors_name = str(self.vectors)
+        return load_vectors(self.vectors, vocab=tokenizer)
+
+    def _compile(self) -> None:
+        keras = import_keras()
+        assert self.config is not None
+        kwargs = {} if self.learning_rate is None else {"learning_rate": self.learning_rate}
+        optimizer = {
+            "adam": keras.optimizers.Adam,
+            "adadelta": keras.optimizers.Adadelta,
+            "rmsprop": keras.optimizers.RMSprop,
+            "sgd": keras.optimizers.SGD,
+        }[self.optimizer]
+        if self.optimizer == "adadelta" and not kwargs:
+            kwargs = {"learning_rate": 1.0, "rho": 0.95, "epsilon": 1e-6}  # Kim 2014
+        loss = (
+            "binary_crossentropy"
+            if self.config.n_classes == 2
+            else "sparse_categorical_crossentropy"
+        )
+        self.keras_model.compile(optimizer=optimizer(**kwargs), loss=loss, metrics=["accuracy"])
+
+    # ----------------------------------------------------------- inference
+    def _require_fitted(self) -> None:
+        if self.keras_model is None or self.tokenizer is None or self.config is None:
+            raise EmbedlabError("This TextClassifier is not trained yet: call fit() or load().")
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        assert self.tokenizer is not None and self.config is not None
+        return pad_sequences(
+            self.tokenizer.texts_to_sequences(texts),
+            maxlen=self.config.sequence_length,
+            padding="post",
+            truncating="post",
+        )
+
+    def _label_ids(self, labels: Sequence[str]) -> np.ndarray:
+        index = {label: i for i, label in enumerate(self.labels)}
+        unknown = sorted(set(labels) - index.keys())
+        if unknown:
+            raise DataError(
+                f"Labels unseen in training: {unknown[:10]}. This classifier knows {self.labels}."
+            )
+        return np.array([index[label] for label in labels], dtype=np.int32)
+
+    def predict_proba(self, texts: Sequence[str], *, batch_size: int = 256) -> np.ndarray:
+        """Probabilities ``(len(texts), len(self.labels))``, columns in `labels` order."""
+        self._require_fitted()
+        texts = _check_texts(texts)
+        if not texts:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        out = np.asarray(
+            self.keras_model.predict(self._encode(texts), batch_size=batch_size, verbose=0),
+            dtype=np.float32,
+        )
+        if out.shape[1] == 1:
+            out = np.concatenate([1.0 - out, out], axis=1)
+        return out
+
+    def predict(self, texts: Sequence[str], *, batch_size: int = 256) -> list[str]:
+        """The most probable label of each text."""
+        proba = self.predict_proba(texts, batch_size=batch_size)
+        return [self.labels[i] for i in proba.argmax(axis=1)]
+
+    def evaluate(
+        self, texts: Sequence[str], labels: Sequence[Any], *, batch_size: int = 256
+    ) -> dict[str, Any]:
+        """Accuracy, macro F1, per-class figures and confusion matrix on labelled texts.
+
+        Returns:
+            A JSON-ready dict with at least ``accuracy`` (a fraction) and ``n_test``.
+        """
+        self._require_fitted()
+        y_true = self._label_ids([str(label) for label in labels])
+        if len(y_true) != len(texts):
+            raise DataError(
+                f"`texts` and `labels` differ in length: {len(texts)} texts, {len(y_true)} labels."
+            )
+        proba = self.predict_proba(texts, batch_size=batch_size)
+        return classification_report(y_true, proba.argmax(axis=1), self.labels)
+
+    # ------------------------------------------------------------ save/load
+    def save(self, directory: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
+        """Save to a directory (see `embedlab.saving`), atomically.
+
+        Loading it back needs no vector file: the embedding weights are in
+        ``model.keras``.
+        """
+        self._require_fitted()
+        assert self.tokenizer is not None and self.config is not None
+        with saving.atomic_directory(directory, overwrite=overwrite) as tmp:
+            saving.write_json(tmp / saving.CONFIG_FILE, self._config_dict())
+            self.tokenizer.save(tmp / saving.TOKENIZER_FILE)
+            self.keras_model.save(tmp / saving.MODEL_FILE)
+            if self.history:
+                saving.write_json(tmp / saving.HISTORY_FILE, self.history)
+            if self.metrics is not None:
+                saving.write_json(tmp / saving.METRICS_FILE, self.metrics)
+        return Path(directory)
+
+    def _config_dict(self) -> dict[str, Any]:
+        assert self.config is not None
+        return {
+            "format": saving.FORMAT_NAME,
+            "version": saving.FORMAT_VERSION,
+            "labels": self.labels,
+            "model": self.config.to_dict(),
+            "vectors": self.vectors_name,
+            "options": {
+                "lower": self.lower,
+                "oov_token": self.oov_token,
+                "num_words": self.num_words,
+                "oov_init": self.oov_init,
+                "optimizer": self.optimizer,
+                "learning_rate": self.learning_rate,
+                "batch_size": self.batch_size,
+                "seed": self.seed,
+            },
+            "coverage": None if self.coverage is None else self.coverage.to_dict(),
+            "keras_backend": import_keras().backend.backend(),
+        }
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike[str]) -> TextClassifier:
+        """Load a classifier saved by `save` (no vector file needed).
+
+        Raises:
+            EmbedlabError: if `directory` is not a saved embedlab classifier.
+        """
+        keras = import_keras()
+        directory = Path(directory)
+        if not (directory / saving.CONFIG_FILE).is_file():
+            raise EmbedlabError(
+                f"{directory} is not a saved embedlab classifier (no {saving.CONFIG_FILE}). "
+                "Pass the --out directory of `embedlab train`."
+            )
+        data = saving.read_json(directory / saving.CONFIG_FILE)
+        if data.get("format") != saving.FORMAT_NAME:
+            raise EmbedlabError(
+                f"{directory / saving.CONFIG_FILE}: not an embedlab classifier config "
+                f"(format={data.get('format')!r})."
+            )
+        config = ModelConfig.from_dict(data["model"])
+        options = data["options"]
+        clf = cls(
+            config.model,
+            mode="rand",  # the weights come from model.keras; no vectors needed
+            lower=options["lower"],
+            oov_token=options["oov_token"],
+            num_words=options["num_words"],
+            oov_init=options["oov_init"],
+            units=config.units,
+            layers=config.layers,
+            dropout=config.dropout,
+            max_norm=config.max_norm,
+            optimizer=options["optimizer"],
+            learning_rate=options["learning_rate"],
+            batch_size=options["batch_size"],
+            seed=options["seed"],
+        )
+        clf.mode = config.mode
+        clf.maxlen = config.sequence_length
+        clf.config = config
+        clf.labels = list(data["labels"])
+        clf.vectors_name = data.get("vectors")
+        clf.coverage = Coverage.from_dict(data["coverage"]) if data.get("coverage") else None
+        clf.tokenizer = Tokenizer.load(directory / saving.TOKENIZER_FILE)
+        clf.keras_model = keras.saving.load_model(directory / saving.MODEL_FILE, compile=False)
+        if (directory / saving.METRICS_FILE).is_file():
+            clf.metrics = saving.read_json(directory / saving.METRICS_FILE)
+        if (directory / saving.HISTORY_FILE).is_file():
+            clf.history = saving.read_json(directory / saving.HISTORY_FILE)
+        return clf
+
+
+def _epoch_timer() -> Any:
+    """A Keras callback that records each epoch's wall time in ``.seconds``."""
+    keras = import_keras()
+
+    class EpochTimer(keras.callbacks.Callback):  # type: ignore[misc,name-defined]
+        def __init__(self) -> None:
+            super().__init__()
+            self.seconds: list[float] = []
+            self._start = 0.0
+
+        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+            self._start = time.perf_counter()
+
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            self.seconds.append(time.perf_counter() - self._start)
+
+    return EpochTimer()

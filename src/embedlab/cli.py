@@ -1,0 +1,269 @@
+"""The `embedlab` command line. It parses arguments and calls library functions."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from embedlab.errors import EmbedlabError
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Text classification with word embeddings on Keras 3.",
+)
+vectors_app = typer.Typer(
+    no_args_is_help=True, help="Inspect word vectors: info, neighbors, analogy."
+)
+app.add_typer(vectors_app, name="vectors")
+
+DataArg = Annotated[
+    list[str],
+    typer.Argument(
+        help="A file or folder of labelled texts, or LABEL=PATH pairs (one text a line per class)."
+    ),
+]
+FormatOpt = Annotated[
+    Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10
+    typer.Option(help="csv|tsv|jsonl|folder|lines|label-text; sniffed from the content if absent."),
+]
+EncodingOpt = Annotated[str, typer.Option(help="Text encoding of the data files (e.g. latin-1).")]
+TextColOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--text-column", help="Text column of CSV/TSV/JSONL; guessed if absent."),
+]
+LabelColOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--label-column", help="Label column of CSV/TSV/JSONL; guessed if absent."),
+]
+
+
+def _setup_logging() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log = logging.getLogger("embedlab")
+    log.handlers[:] = [handler]
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+
+@app.command()
+def train(
+    data: DataArg,
+    out: Annotated[Path, typer.Option(help="Directory to write the trained classifier to.")],
+    vectors: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Pretrained vectors: a name (glove-6B-50d) or a file path."),
+    ] = None,
+    model: Annotated[str, typer.Option(help="flatten|average|lstm|gru|bilstm|bigru|cnn")] = "cnn",
+    mode: Annotated[str, typer.Option(help="rand|static|nonstatic|multichannel")] = "rand",
+    epochs: Annotated[int, typer.Option(min=1)] = 10,
+    test: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(help="Test data (repeat the option for several files or LABEL=PATH)."),
+    ] = None,
+    test_split: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option(help="Fraction of DATA held out for testing when --test is absent (0.1)."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same metrics.")] = 0,
+    layers: Annotated[int, typer.Option(min=1, help="Stacked recurrent layers.")] = 1,
+    units: Annotated[int, typer.Option(min=1, help="Recurrent units.")] = 100,
+    maxlen: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(min=1, help="Padded length; default covers 99% of texts."),
+    ] = None,
+    embedding_dim: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(min=1, help="Embedding size in mode rand without vectors (100)."),
+    ] = None,
+    num_words: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(min=2, help="Keep the num_words-1 most frequent words."),
+    ] = None,
+    batch_size: Annotated[int, typer.Option(min=1)] = 50,
+    optimizer: Annotated[str, typer.Option(help="adam|adadelta|rmsprop|sgd")] = "adam",
+    learning_rate: Annotated[Optional[float], typer.Option()] = None,  # noqa: UP045
+    format: FormatOpt = None,
+    encoding: EncodingOpt = "utf-8",
+    text_column: TextColOpt = None,
+    label_column: LabelColOpt = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace OUT if it exists.")] = False,
+) -> None:
+    """Train a classifier on DATA and save it to OUT (with OUT/metrics.json)."""
+    from embedlab import pipeline
+
+    _setup_logging()
+    options = pipeline.TrainOptions(
+        model=model,
+        mode=mode,
+        vectors=vectors,
+        epochs=epochs,
+        seed=seed,
+        maxlen=maxlen,
+        num_words=num_words,
+        embedding_dim=embedding_dim,
+        units=units,
+        layers=layers,
+        optimizer=optimizer,
+        learning_rate=learning_rate,
+        batch_size=batch_size,
+    )
+    metrics = pipeline.train(
+        data,
+        out=out,
+        options=options,
+        data_options=pipeline.DataOptions(format, encoding, text_column, label_column),
+        test=test,
+        test_split=test_split,
+        overwrite=overwrite,
+        verbose=1 if sys.stderr.isatty() else 2,
+    )
+    typer.echo(json.dumps({"accuracy": metrics["accuracy"], "n_test": metrics["n_test"]}))
+
+
+@app.command()
+def evaluate(
+    directory: Annotated[Path, typer.Argument(help="A directory written by `embedlab train`.")],
+    data: DataArg,
+    format: FormatOpt = None,
+    encoding: EncodingOpt = "utf-8",
+    text_column: TextColOpt = None,
+    label_column: LabelColOpt = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the full metrics as JSON.")
+    ] = False,
+) -> None:
+    """Evaluate a trained classifier on labelled DATA."""
+    from embedlab import pipeline
+
+    metrics = pipeline.evaluate(
+        directory,
+        data,
+        data_options=pipeline.DataOptions(format, encoding, text_column, label_column),
+    )
+    if as_json:
+        typer.echo(json.dumps(metrics, indent=2))
+        return
+    typer.echo(f"accuracy  {metrics['accuracy']:.4f}  on {metrics['n_test']} texts")
+    typer.echo(f"macro F1  {metrics['macro_f1']:.4f}")
+    for label, row in metrics["per_class"].items():
+        typer.echo(
+            f"  {label:>12}  precision {row['precision']:.3f}  recall {row['recall']:.3f}  "
+            f"f1 {row['f1']:.3f}  n={row['support']}"
+        )
+
+
+@app.command()
+def predict(
+    directory: Annotated[Path, typer.Argument(help="A directory written by `embedlab train`.")],
+    texts: Annotated[Optional[list[str]], typer.Argument(help="Texts to classify.")] = None,  # noqa: UP045
+    file: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(help="Read texts from this file, one a line."),
+    ] = None,
+    encoding: EncodingOpt = "utf-8",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object a line, with probabilities.")
+    ] = False,
+) -> None:
+    """Print the label of each text, one a line."""
+    from embedlab import pipeline
+    from embedlab.data import read_texts
+
+    items = list(texts or [])
+    if file is not None:
+        items.extend(read_texts(file, encoding=encoding))
+    if not items:
+        raise EmbedlabError("No texts to classify: give texts as arguments or --file PATH.")
+    labels, probabilities = pipeline.predict(directory, items)
+    for text, label, proba in zip(items, labels, probabilities, strict=True):
+        if as_json:
+            typer.echo(json.dumps({"text": text, "label": label, "probabilities": proba}))
+        else:
+            typer.echo(label)
+
+
+@app.command()
+def demo(
+    model: Annotated[str, typer.Option(help="Model to compare the modes with.")] = "cnn",
+    epochs: Annotated[int, typer.Option(min=1)] = 8,
+    seed: Annotated[int, typer.Option()] = 0,
+) -> None:
+    """Offline in about a minute: rand vs static vs nonstatic embeddings on bundled reviews."""
+    from embedlab.demo import print_table, run_demo
+
+    _setup_logging()
+    rows = run_demo(model=model, epochs=epochs, seed=seed)
+    print_table(rows)
+
+
+@vectors_app.command("info")
+def vectors_info(
+    vectors: Annotated[str, typer.Argument(help="A vector file or a name (glove-6B-50d).")],
+) -> None:
+    """Words, dimension and a few sample words of a vector set."""
+    import time
+
+    from embedlab.vectors import load_vectors
+
+    start = time.perf_counter()
+    vecs = load_vectors(vectors)
+    seconds = time.perf_counter() - start
+    typer.echo(f"vectors: {vectors}")
+    typer.echo(f"words:   {len(vecs):,}")
+    typer.echo(f"dim:     {vecs.dim}")
+    typer.echo(f"first:   {' '.join(vecs.words[:10])}")
+    typer.echo(f"loaded in {seconds:.2f} s")
+
+
+@vectors_app.command("neighbors")
+def vectors_neighbors(
+    vectors: Annotated[str, typer.Argument(help="A vector file or a name (glove-6B-50d).")],
+    words: Annotated[list[str], typer.Argument(help="Words to find neighbours of.")],
+    topn: Annotated[int, typer.Option(min=1)] = 10,
+) -> None:
+    """The nearest words by cosine similarity."""
+    from embedlab.vectors import load_vectors
+
+    vecs = load_vectors(vectors)
+    for word in words:
+        if word not in vecs:
+            raise EmbedlabError(f"{word!r} is not in {vectors}.")
+        typer.echo(f"{word}:")
+        for other, score in vecs.most_similar(word, topn=topn):
+            typer.echo(f"  {other:<20} {score:.4f}")
+
+
+@vectors_app.command("analogy")
+def vectors_analogy(
+    vectors: Annotated[str, typer.Argument(help="A vector file or a name (glove-6B-50d).")],
+    a: Annotated[str, typer.Argument(help="a in 'a is to b as c is to ?'")],
+    b: Annotated[str, typer.Argument(help="b")],
+    c: Annotated[str, typer.Argument(help="c")],
+    topn: Annotated[int, typer.Option(min=1)] = 5,
+) -> None:
+    """Solve 'a is to b as c is to ?' (3CosAdd: b - a + c)."""
+    from embedlab.vectors import load_vectors
+
+    vecs = load_vectors(vectors)
+    for word in (a, b, c):
+        if word not in vecs:
+            raise EmbedlabError(f"{word!r} is not in {vectors}.")
+    typer.echo(f"{a} : {b} :: {c} : ?")
+    for other, score in vecs.analogy(a, b, c, topn=topn):
+        typer.echo(f"  {other:<20} {score:.4f}")
+
+
+def main() -> None:
+    """Entry point: run the app, turning embedlab errors into a message and exit code 2."""
+    try:
+        app()
+    except EmbedlabError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise SystemExit(2) from None

@@ -1,0 +1,177 @@
+"""The embedding matrix for a tokenizer's vocabulary, and its coverage report.
+
+Row ``i`` of the matrix is the vector of the word whose id is ``i``; row 0 is
+padding and stays zero. Words the vectors lack get zeros or, as Kim (2014)
+does, seeded uniform noise ``U[-a, a]`` whose variance equals the pretrained
+vectors' own (``a = sqrt(3 * var)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from embedlab.text import Tokenizer
+    from embedlab.vectors import Vectors
+
+OOVInit = Literal["random", "zeros"]
+OOV_INITS: tuple[str, ...] = ("random", "zeros")
+N_MISSING_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a vocabulary a set of vectors covers.
+
+    Attributes:
+        vocab_types: int. Word types in the vocabulary (padding excluded).
+        covered_types: int. Types found in the vectors (exactly or by case).
+        case_fallback_types: int. Of those, types found only under another case.
+        vocab_tokens: int. Training tokens whose word is in the vocabulary.
+        covered_tokens: int. Those tokens whose word has a vector.
+        missing: list of (word, count). The most frequent words with no vector.
+    """
+
+    vocab_types: int
+    covered_types: int
+    case_fallback_types: int
+    vocab_tokens: int
+    covered_tokens: int
+    missing: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def type_ratio(self) -> float:
+        return self.covered_types / self.vocab_types if self.vocab_types else 0.0
+
+    @property
+    def token_ratio(self) -> float:
+        return self.covered_tokens / self.vocab_tokens if self.vocab_tokens else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "vocab_types": self.vocab_types,
+            "covered_types": self.covered_types,
+            "case_fallback_types": self.case_fallback_types,
+            "type_coverage": round(self.type_ratio, 6),
+            "vocab_tokens": self.vocab_tokens,
+            "covered_tokens": self.covered_tokens,
+            "token_coverage": round(self.token_ratio, 6),
+            "missing": [[word, count] for word, count in self.missing],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Coverage:
+        return cls(
+            vocab_types=int(data["vocab_types"]),
+            covered_types=int(data["covered_types"]),
+            case_fallback_types=int(data["case_fallback_types"]),
+            vocab_tokens=int(data["vocab_tokens"]),
+            covered_tokens=int(data["covered_tokens"]),
+            missing=[(str(w), int(c)) for w, c in data.get("missing", [])],
+        )
+
+    def lines(self) -> list[str]:
+        """The report as short human-readable lines (the CLI prints them)."""
+        out = [
+            f"word types covered: {self.covered_types:,} / {self.vocab_types:,} "
+            f"({100 * self.type_ratio:.1f}%)",
+            f"tokens covered:     {self.covered_tokens:,} / {self.vocab_tokens:,} "
+            f"({100 * self.token_ratio:.1f}%)",
+        ]
+        if self.case_fallback_types:
+            out.append(f"found under another case: {self.case_fallback_types:,} types")
+        if self.missing:
+            shown = ", ".join(f"{w} ({c})" for w, c in self.missing)
+            out.append(f"most frequent missing: {shown}")
+        return out
+
+
+def _case_variants(word: str) -> tuple[str, ...]:
+    return (word.lower(), word.capitalize(), word.upper())
+
+
+def build_embedding_matrix(
+    tokenizer: Tokenizer,
+    vectors: Vectors,
+    *,
+    oov: OOVInit = "random",
+    seed: int = 0,
+    case_fallback: bool = True,
+) -> tuple[np.ndarray, Coverage]:
+    """Build the ``(tokenizer.vocab_size, vectors.dim)`` embedding matrix.
+
+    Args:
+        tokenizer: Tokenizer. A fitted tokenizer; its ids index the rows.
+        vectors: Vectors. Pretrained vectors (a restricted load is enough).
+        oov: str. Rows of words without a vector: ``"random"`` draws
+            ``U[-a, a]`` with the vectors' variance (Kim 2014), ``"zeros"``.
+        seed: int. Seed of the random rows.
+        case_fallback: bool. Look a word up as lower-case, Capitalised and
+            UPPER-case when its own form has no vector.
+
+    Returns:
+        The float32 matrix (row 0 zeros) and its `Coverage`.
+
+    Raises:
+        ValueError: if `oov` is not one of "random", "zeros".
+
+    Example:
+        >>> matrix, coverage = build_embedding_matrix(tokenizer, vectors)
+        >>> matrix.shape == (tokenizer.vocab_size, vectors.dim)
+        True
+    """
+    if oov not in OOV_INITS:
+        raise ValueError(f"`oov` must be one of {OOV_INITS}. Received: oov={oov!r}")
+    vocab_size = tokenizer.vocab_size
+    matrix = np.zeros((vocab_size, vectors.dim), dtype=np.float32)
+    found_rows: list[int] = []
+    found_ids: list[int] = []
+    missing_ids: list[int] = []
+    fallback = 0
+    index = vectors.key_to_index
+    counts = tokenizer.word_counts
+    for word, i in tokenizer.word_index.items():
+        if i >= vocab_size:
+            continue
+        row = index.get(word)
+        if row is None and case_fallback:
+            for variant in _case_variants(word):
+                row = index.get(variant)
+                if row is not None:
+                    fallback += 1
+                    break
+        if row is None:
+            missing_ids.append(i)
+        else:
+            found_ids.append(i)
+            found_rows.append(row)
+    if found_rows:
+        matrix[np.asarray(found_ids)] = vectors.matrix[np.asarray(found_rows)]
+    if oov == "random" and missing_ids:
+        source = vectors.matrix[np.asarray(found_rows)] if found_rows else vectors.matrix
+        a = float(np.sqrt(3.0 * np.var(source, dtype=np.float64))) if source.size else 0.25
+        rng = np.random.default_rng(seed)
+        noise = rng.uniform(-a, a, size=(len(missing_ids), vectors.dim))
+        matrix[np.asarray(missing_ids)] = noise.astype(np.float32)
+
+    index_word = tokenizer.index_word
+    missing_counts = sorted(
+        ((index_word[i], counts.get(index_word[i], 0)) for i in missing_ids),
+        key=lambda item: -item[1],
+    )
+    vocab_tokens = sum(counts.get(index_word[i], 0) for i in found_ids) + sum(
+        c for _, c in missing_counts
+    )
+    coverage = Coverage(
+        vocab_types=len(found_ids) + len(missing_ids),
+        covered_types=len(found_ids),
+        case_fallback_types=fallback,
+        vocab_tokens=vocab_tokens,
+        covered_tokens=vocab_tokens - sum(c for _, c in missing_counts),
+        missing=[(w, c) for w, c in missing_counts[:N_MISSING_SHOWN] if c > 0],
+    )
+    return matrix, coverage

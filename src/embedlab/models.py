@@ -1,0 +1,309 @@
+"""Keras classifiers chosen by name from one small registry.
+
+A model is ``Input(ids) -> embedding (by mode) -> body (by name) -> Dense``.
+The embedding modes are Kim (2014)'s:
+
+- ``rand``: learned from scratch with the task;
+- ``static``: pretrained and frozen (``trainable=False``, as the seeds do);
+- ``nonstatic``: pretrained and fine-tuned;
+- ``multichannel``: a static and a non-static channel side by side.
+
+A pretrained matrix goes in as the layer's weights (``weights=[matrix]``),
+never as a ``Constant`` initializer, which would copy the whole matrix into
+the saved model's config JSON.
+
+A new architecture is one builder function decorated with
+``@register_model("name", masking=...)``: it takes the embedded sequence and
+the `ModelConfig` and returns the features fed to the output layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from embedlab._keras import import_keras
+from embedlab.errors import ModelConfigError
+
+MODES: tuple[str, ...] = ("rand", "static", "nonstatic", "multichannel")
+PRETRAINED_MODES: tuple[str, ...] = ("static", "nonstatic", "multichannel")
+
+Builder = Callable[[Any, "ModelConfig"], Any]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    build: Builder
+    masking: bool
+    description: str
+    defaults: dict[str, Any]
+
+
+_REGISTRY: dict[str, _Entry] = {}
+
+
+def register_model(
+    name: str, *, masking: bool, description: str, defaults: dict[str, Any] | None = None
+) -> Callable[[Builder], Builder]:
+    """Register a model body under `name`.
+
+    Args:
+        name: str. The name users pass (`--model NAME`).
+        masking: bool. Whether the body honours the padding mask
+            (``mask_zero=True`` is then set on the embedding).
+        description: str. One line for `embedlab models` and errors.
+        defaults: dict or None. `ModelConfig` fields this model defaults
+            differently (Kim's CNN: ``max_norm=3``).
+    """
+
+    def decorator(build: Builder) -> Builder:
+        _REGISTRY[name] = _Entry(build, masking, description, dict(defaults or {}))
+        return build
+
+    return decorator
+
+
+def model_names() -> list[str]:
+    """Names of the registered models."""
+    return list(_REGISTRY)
+
+
+def model_defaults(name: str) -> dict[str, Any]:
+    """The `ModelConfig` fields that model `name` sets differently by default."""
+    if name not in _REGISTRY:
+        raise ModelConfigError(f"Unknown model {name!r}. Choose one of: {', '.join(_REGISTRY)}.")
+    return dict(_REGISTRY[name].defaults)
+
+
+def describe_models() -> dict[str, str]:
+    """Each registered model's one-line description."""
+    return {name: entry.description for name, entry in _REGISTRY.items()}
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Everything needed to rebuild a classifier's Keras model.
+
+    Attributes:
+        model: str. A registered name (see `model_names()`).
+        mode: str. One of ``rand``, ``static``, ``nonstatic``, ``multichannel``.
+        vocab_size: int. Embedding rows (the tokenizer's ``vocab_size``).
+        embedding_dim: int. Embedding columns.
+        sequence_length: int. Padded length of the id sequences.
+        n_classes: int. 2 gives one sigmoid unit, more a softmax.
+        units: int. Hidden units of recurrent layers.
+        layers: int. Stacked recurrent layers.
+        dropout: float. Dropout before the output layer.
+        filter_sizes: tuple of int. CNN window sizes (Kim: 3, 4, 5).
+        num_filters: int. CNN feature maps per window size (Kim: 100).
+        max_norm: float or None. Max-norm of the output weights (Kim: 3).
+    """
+
+    model: str
+    mode: str
+    vocab_size: int
+    embedding_dim: int
+    sequence_length: int
+    n_classes: int
+    units: int = 100
+    layers: int = 1
+    dropout: float = 0.5
+    filter_sizes: tuple[int, ...] = (3, 4, 5)
+    num_filters: int = 100
+    max_norm: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.model not in _REGISTRY:
+            raise ModelConfigError(
+                f"Unknown model {self.model!r}. Choose one of: {', '.join(_REGISTRY)}."
+            )
+        if self.mode not in MODES:
+            raise ModelConfigError(
+                f"Unknown embedding mode {self.mode!r}. Choose one of: {', '.join(MODES)}."
+            )
+        for name in ("vocab_size", "embedding_dim", "sequence_length", "units", "layers"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise ModelConfigError(
+                    f"`{name}` must be a positive integer. Received: {name}={value!r}"
+                )
+        if self.n_classes < 2:
+            raise ModelConfigError(
+                f"`n_classes` must be at least 2. Received: n_classes={self.n_classes}"
+            )
+        if not 0.0 <= self.dropout < 1.0:
+            raise ModelConfigError(f"`dropout` must be in [0, 1). Received: dropout={self.dropout}")
+
+    @classmethod
+    def with_defaults(cls, **fields: Any) -> ModelConfig:
+        """A config whose fields left out or None take the model's defaults.
+
+        Example:
+            >>> ModelConfig.with_defaults(model="cnn", mode="rand", vocab_size=100,
+            ...     embedding_dim=50, sequence_length=40, n_classes=2).max_norm
+            3.0
+        """
+        given = {k: v for k, v in fields.items() if v is not None}
+        return cls(**{**model_defaults(given.get("model", "")), **given})
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["filter_sizes"] = list(self.filter_sizes)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
+        data = dict(data)
+        data["filter_sizes"] = tuple(data.get("filter_sizes", (3, 4, 5)))
+        return cls(**data)
+
+
+def build_model(config: ModelConfig, embedding_matrix: np.ndarray | None = None) -> Any:
+    """Build (uncompiled) the Keras model that `config` describes.
+
+    Args:
+        config: ModelConfig. Architecture, mode and sizes.
+        embedding_matrix: np.ndarray or None. ``(vocab_size, embedding_dim)``
+            pretrained weights; required by the pretrained modes, ignored
+            (and must be None) for ``rand``.
+
+    Returns:
+        A `keras.Model` mapping int ids ``(batch, sequence_length)`` to
+        probabilities ``(batch, 1)`` (binary) or ``(batch, n_classes)``.
+
+    Raises:
+        ModelConfigError: if the matrix is missing, unexpected or misshaped.
+    """
+    keras = import_keras()
+    entry = _REGISTRY[config.model]
+    if config.mode in PRETRAINED_MODES:
+        if embedding_matrix is None:
+            raise ModelConfigError(
+                f"Mode {config.mode!r} needs pretrained vectors: pass `vectors` "
+                "(CLI: --vectors NAME_OR_PATH), or use mode 'rand'."
+            )
+        expected = (config.vocab_size, config.embedding_dim)
+        if embedding_matrix.shape != expected:
+            raise ModelConfigError(
+                f"`embedding_matrix` must have shape {expected} (vocab_size, embedding_dim). "
+                f"Received: shape={embedding_matrix.shape}"
+            )
+    elif embedding_matrix is not None:
+        raise ModelConfigError(
+            "Mode 'rand' learns its embeddings; it takes no `embedding_matrix`. "
+            "Use mode 'static' or 'nonstatic' to start from pretrained vectors."
+        )
+
+    ids = keras.Input(shape=(config.sequence_length,), dtype="int32", name="ids")
+
+    def embedding(name: str, trainable: bool, weights: np.ndarray | None) -> Any:
+        return keras.layers.Embedding(
+            config.vocab_size,
+            config.embedding_dim,
+            mask_zero=entry.masking,
+            trainable=trainable,
+            weights=None if weights is None else [weights],
+            name=name,
+        )(ids)
+
+    if config.mode == "rand":
+        embedded = embedding("embedding", True, None)
+    elif config.mode == "static":
+        embedded = embedding("embedding", False, embedding_matrix)
+    elif config.mode == "nonstatic":
+        embedded = embedding("embedding", True, embedding_matrix)
+    else:
+        embedded = keras.layers.Concatenate(axis=-1, name="channels")(
+            [
+                embedding("embedding_static", False, embedding_matrix),
+                embedding("embedding_nonstatic", True, embedding_matrix),
+            ]
+        )
+
+    features = entry.build(embedded, config)
+    if config.dropout:
+        features = keras.layers.Dropout(config.dropout, name="dropout")(features)
+    constraint = keras.constraints.MaxNorm(config.max_norm) if config.max_norm else None
+    if config.n_classes == 2:
+        output = keras.layers.Dense(
+            1, activation="sigmoid", kernel_constraint=constraint, name="output"
+        )(features)
+    else:
+        output = keras.layers.Dense(
+            config.n_classes, activation="softmax", kernel_constraint=constraint, name="output"
+        )(features)
+    return keras.Model(ids, output, name=f"{config.model}_{config.mode}")
+
+
+def _recurrent_stack(x: Any, config: ModelConfig, cell: str, bidirectional: bool) -> Any:
+    keras = import_keras()
+    layer_cls = keras.layers.LSTM if cell == "lstm" else keras.layers.GRU
+    for i in range(config.layers):
+        last = i == config.layers - 1
+        layer = layer_cls(config.units, return_sequences=not last, name=f"{cell}_{i + 1}")
+        if bidirectional:
+            layer = keras.layers.Bidirectional(layer, name=f"bi{cell}_{i + 1}")
+        x = layer(x)
+    return x
+
+
+@register_model(
+    "flatten",
+    masking=False,
+    description="the seeds' Embedding -> Flatten -> Dense",
+    defaults={"dropout": 0.0},
+)
+def _flatten(x: Any, config: ModelConfig) -> Any:
+    return import_keras().layers.Flatten(name="flatten")(x)
+
+
+@register_model("average", masking=True, description="bag of embeddings: masked mean -> Dense")
+def _average(x: Any, config: ModelConfig) -> Any:
+    return import_keras().layers.GlobalAveragePooling1D(name="average")(x)
+
+
+@register_model("lstm", masking=True, description="LSTM (--layers N stacks them)")
+def _lstm(x: Any, config: ModelConfig) -> Any:
+    return _recurrent_stack(x, config, "lstm", bidirectional=False)
+
+
+@register_model("gru", masking=True, description="GRU (--layers N stacks them)")
+def _gru(x: Any, config: ModelConfig) -> Any:
+    return _recurrent_stack(x, config, "gru", bidirectional=False)
+
+
+@register_model("bilstm", masking=True, description="bidirectional LSTM (--layers N)")
+def _bilstm(x: Any, config: ModelConfig) -> Any:
+    return _recurrent_stack(x, config, "lstm", bidirectional=True)
+
+
+@register_model("bigru", masking=True, description="bidirectional GRU (--layers N)")
+def _bigru(x: Any, config: ModelConfig) -> Any:
+    return _recurrent_stack(x, config, "gru", bidirectional=True)
+
+
+@register_model(
+    "cnn",
+    masking=False,
+    description="Kim 2014: windows 3,4,5 x 100 maps, ReLU, max-over-time pooling",
+    defaults={"max_norm": 3.0},
+)
+def _cnn(x: Any, config: ModelConfig) -> Any:
+    keras = import_keras()
+    pooled = []
+    for size in config.filter_sizes:
+        if size > config.sequence_length:
+            raise ModelConfigError(
+                f"CNN window {size} is longer than the sequence length "
+                f"{config.sequence_length}: lower `filter_sizes` or raise `maxlen`."
+            )
+        conv = keras.layers.Conv1D(
+            config.num_filters, size, activation="relu", name=f"conv_{size}"
+        )(x)
+        pooled.append(keras.layers.GlobalMaxPooling1D(name=f"maxpool_{size}")(conv))
+    if len(pooled) == 1:
+        return pooled[0]
+    return keras.layers.Concatenate(name="features")(pooled)

@@ -1,0 +1,171 @@
+"""The jobs the CLI runs, as typed library functions: train, evaluate, predict.
+
+Each reads data with `embedlab.data`, works through a `TextClassifier` and
+returns plain results; the CLI only parses arguments and prints.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from embedlab.classifier import TextClassifier
+from embedlab.data import Dataset, read_dataset, train_test_split
+
+logger = logging.getLogger("embedlab")
+
+DEFAULT_TEST_SPLIT = 0.1
+
+
+@dataclass(frozen=True)
+class DataOptions:
+    """How to read labelled data (the CLI's --format, --encoding, column options)."""
+
+    format: str | None = None
+    encoding: str = "utf-8"
+    text_column: str | None = None
+    label_column: str | None = None
+
+    def read(self, data: Sequence[str | os.PathLike[str]], **kwargs: Any) -> Dataset:
+        return read_dataset(
+            data,
+            format=self.format,
+            encoding=self.encoding,
+            text_column=self.text_column,
+            label_column=self.label_column,
+            **kwargs,
+        )
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    """Model and training options of `train` (see `TextClassifier`)."""
+
+    model: str = "cnn"
+    mode: str = "rand"
+    vectors: str | None = None
+    epochs: int = 10
+    seed: int = 0
+    maxlen: int | None = None
+    num_words: int | None = None
+    embedding_dim: int | None = None
+    units: int = 100
+    layers: int = 1
+    dropout: float | None = None
+    optimizer: str = "adam"
+    learning_rate: float | None = None
+    batch_size: int = 50
+    oov_init: str = "random"
+
+    def classifier(self) -> TextClassifier:
+        return TextClassifier(
+            self.model,
+            mode=self.mode,
+            vectors=self.vectors,
+            embedding_dim=self.embedding_dim,
+            maxlen=self.maxlen,
+            num_words=self.num_words,
+            units=self.units,
+            layers=self.layers,
+            dropout=self.dropout,
+            optimizer=self.optimizer,
+            learning_rate=self.learning_rate,
+            batch_size=self.batch_size,
+            oov_init=self.oov_init,
+            seed=self.seed,
+        )
+
+
+def train(
+    data: Sequence[str | os.PathLike[str]],
+    *,
+    out: str | os.PathLike[str],
+    options: TrainOptions,
+    data_options: DataOptions = DataOptions(),
+    test: Sequence[str | os.PathLike[str]] | None = None,
+    test_split: float | None = None,
+    overwrite: bool = False,
+    verbose: int | str = "auto",
+) -> dict[str, Any]:
+    """Train a classifier on `data`, evaluate it and save it to `out`.
+
+    The test set is `test` when given, else a stratified `test_split`
+    fraction of `data` (default 0.1). The directory is written only when
+    everything succeeded.
+
+    Returns:
+        The test metrics written to ``out/metrics.json``.
+    """
+    if test and test_split is not None:
+        raise ValueError("Give either `test` data or `test_split`, not both.")
+    dataset = data_options.read(data)
+    if test:
+        train_set, test_set = dataset, data_options.read(test, min_classes=1)
+    else:
+        fraction = DEFAULT_TEST_SPLIT if test_split is None else test_split
+        if not 0.0 < fraction < 1.0:
+            raise ValueError(f"`test_split` must be in (0, 1). Received: test_split={fraction}")
+        train_set, test_set = train_test_split(dataset, test_size=fraction, seed=options.seed)
+    logger.info(
+        "data: %d training texts, %d test texts, classes: %s",
+        len(train_set),
+        len(test_set),
+        ", ".join(train_set.classes),
+    )
+    clf = options.classifier()
+    clf.fit(train_set.texts, train_set.labels, epochs=options.epochs, verbose=verbose)
+    metrics = clf.evaluate(test_set.texts, test_set.labels)
+    metrics["n_train"] = len(train_set)
+    metrics["epochs"] = options.epochs
+    metrics["seconds_per_epoch"] = _mean(clf.history.get("epoch_seconds", []))
+    clf.metrics = metrics
+    clf.save(out, overwrite=overwrite)
+    logger.info(
+        "test accuracy %.4f on %d texts; saved to %s", metrics["accuracy"], len(test_set), out
+    )
+    return metrics
+
+
+def evaluate(
+    directory: str | os.PathLike[str],
+    data: Sequence[str | os.PathLike[str]],
+    *,
+    data_options: DataOptions = DataOptions(),
+) -> dict[str, Any]:
+    """Evaluate the classifier saved in `directory` on labelled `data`."""
+    clf = TextClassifier.load(directory)
+    dataset = data_options.read(data, min_classes=1)
+    return clf.evaluate(dataset.texts, dataset.labels)
+
+
+def predict(
+    directory: str | os.PathLike[str], texts: Sequence[str]
+) -> tuple[list[str], list[dict[str, float]]]:
+    """Labels and per-label probabilities of `texts` from a saved classifier."""
+    clf = TextClassifier.load(directory)
+    proba = clf.predict_proba(texts)
+    labels = [clf.labels[i] for i in proba.argmax(axis=1)]
+    probabilities = [
+        {label: float(p) for label, p in zip(clf.labels, row, strict=True)} for row in proba
+    ]
+    return labels, probabilities
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return float(sum(values) / len(values)) if values else None
+
+
+def describe(directory: str | os.PathLike[str]) -> dict[str, Any]:
+    """The saved config of a classifier directory (labels, model, vectors, metrics)."""
+    from embedlab import saving
+
+    directory = Path(directory)
+    info = saving.read_json(directory / saving.CONFIG_FILE)
+    metrics_path = directory / saving.METRICS_FILE
+    if metrics_path.is_file():
+        info["metrics"] = saving.read_json(metrics_path)
+    return dict(info)

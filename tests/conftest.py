@@ -1,0 +1,35 @@
+"""Shared test setup: JAX as the Keras backend unless the environment chose one."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+POSITIVE = "good great superb lovely wonderful excellent charming delightful brilliant fine".split()
+NEGATIVE = "bad awful dreadful poor terrible boring dull tedious clumsy weak".split()
+NEUTRAL = "the film plot actors story movie ending music scenes script it was and a of".split()
+
+
+def make_sentiment(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
+    """Texts of neutral words with sentiment words planted; label by the planted words."""
+    import random
+
+    rng = random.Random(seed)
+    texts, labels = [], []
+    for i in range(n):
+        label = "pos" if i % 2 == 0 else "neg"
+        cue = POSITIVE if label == "pos" else NEGATIVE
+        words = rng.choices(NEUTRAL, k=rng.randint(4, 12)) + rng.choices(cue, k=rng.randint(1, 3))
+        rng.shuffle(words)
+        texts.append(" ".join(words))
+        labels.append(label)
+    return texts, labels
+
+
+@pytest.fixture
+def sentiment() -> tuple[list[str], list[str]]:
+    return make_sentiment(400)

@@ -1,0 +1,132 @@
+"""TextClassifier: fit, evaluate, predict, save/load, repeatability, the sizing pitfalls."""
+
+import numpy as np
+import pytest
+
+from conftest import make_sentiment
+from embedlab.classifier import TextClassifier
+from embedlab.errors import DataError, EmbedlabError, ModelConfigError
+
+
+def split(texts, labels, n_test=80):
+    return (texts[n_test:], labels[n_test:]), (texts[:n_test], labels[:n_test])
+
+
+def test_learns_a_planted_sentiment_task(sentiment):
+    (xtr, ytr), (xte, yte) = split(*sentiment)
+    clf = TextClassifier("cnn", mode="rand", embedding_dim=16, seed=1)
+    clf.fit(xtr, ytr, epochs=8, verbose=0)
+    metrics = clf.evaluate(xte, yte)
+    assert metrics["n_test"] == 80
+    assert metrics["accuracy"] >= 0.9
+    assert set(metrics["per_class"]) == {"neg", "pos"}
+    assert np.sum(metrics["confusion_matrix"]) == 80
+    assert clf.predict(["superb wonderful film", "dreadful tedious plot"]) == ["pos", "neg"]
+    assert len(clf.history["loss"]) == 8 and len(clf.history["epoch_seconds"]) == 8
+
+
+def test_predict_proba_columns_follow_labels_and_sum_to_one(sentiment):
+    texts, labels = sentiment
+    three = [{"pos": "a", "neg": "b"}[y] if i % 3 else "c" for i, y in enumerate(labels)]
+    clf = TextClassifier("average", embedding_dim=8).fit(texts, three, epochs=1, verbose=0)
+    assert clf.labels == ["a", "b", "c"]
+    proba = clf.predict_proba(texts[:10])
+    assert proba.shape == (10, 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
+    assert clf.predict(texts[:10]) == [clf.labels[i] for i in proba.argmax(axis=1)]
+
+
+def test_binary_proba_has_two_columns(sentiment):
+    texts, labels = sentiment
+    clf = TextClassifier("flatten", embedding_dim=4).fit(texts, labels, epochs=1, verbose=0)
+    proba = clf.predict_proba(texts[:5])
+    assert proba.shape == (5, 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+
+
+def test_same_seed_gives_same_metrics(sentiment):
+    (xtr, ytr), (xte, yte) = split(*sentiment)
+    runs = [
+        TextClassifier("gru", embedding_dim=8, units=8, seed=7)
+        .fit(xtr, ytr, epochs=2, verbose=0)
+        .predict_proba(xte)
+        for _ in range(2)
+    ]
+    np.testing.assert_array_equal(runs[0], runs[1])
+
+
+def test_save_and_load_give_the_same_predictions(tmp_path, sentiment):
+    texts, labels = sentiment
+    clf = TextClassifier("bilstm", embedding_dim=8, units=8).fit(texts, labels, epochs=1, verbose=0)
+    clf.save(tmp_path / "run")
+    names = sorted(p.name for p in (tmp_path / "run").iterdir())
+    assert names == ["config.json", "history.json", "model.keras", "tokenizer.json"]
+    loaded = TextClassifier.load(tmp_path / "run")
+    assert loaded.labels == clf.labels and loaded.config == clf.config
+    np.testing.assert_allclose(
+        loaded.predict_proba(texts[:20]), clf.predict_proba(texts[:20]), rtol=1e-6, atol=1e-7
+    )
+    assert list(tmp_path.iterdir()) == [tmp_path / "run"]  # no temporary leftovers
+
+
+def test_save_refuses_to_overwrite_unless_asked(tmp_path, sentiment):
+    texts, labels = sentiment
+    clf = TextClassifier("average", embedding_dim=4).fit(texts, labels, epochs=1, verbose=0)
+    clf.save(tmp_path / "run")
+    with pytest.raises(EmbedlabError, match="already exists"):
+        clf.save(tmp_path / "run")
+    clf.save(tmp_path / "run", overwrite=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+def test_load_of_a_wrong_directory_says_what_to_pass(tmp_path):
+    with pytest.raises(EmbedlabError, match="not a saved embedlab classifier"):
+        TextClassifier.load(tmp_path)
+
+
+@pytest.mark.parametrize("num_words,oov", [(None, None), (6, None), (6, "<OOV>"), (None, "<OOV>")])
+def test_embedding_is_sized_to_the_ids_the_tokenizer_emits(num_words, oov, sentiment):
+    """keras issues 8092, 9574, 8006: ids >= num_words, OOV id out of range, off-by-one."""
+    texts, labels = sentiment
+    clf = TextClassifier("average", embedding_dim=4, num_words=num_words, oov_token=oov)
+    clf.fit(texts, labels, epochs=1, verbose=0)
+    input_dim = clf.keras_model.get_layer("embedding").input_dim
+    assert input_dim == clf.tokenizer.vocab_size
+    unseen = ["zebra quantum " + t for t in texts[:50]]
+    ids = clf._encode(unseen)
+    assert ids.max() < input_dim
+    if num_words:
+        assert input_dim == num_words
+    clf.predict(unseen)  # no index error on unseen words
+
+
+def test_bad_training_data_is_a_clear_error(sentiment):
+    texts, labels = sentiment
+    clf = TextClassifier("average", embedding_dim=4)
+    with pytest.raises(DataError, match="at least two classes; found only \\['pos'\\]"):
+        clf.fit(texts, ["pos"] * len(texts), epochs=1, verbose=0)
+    with pytest.raises(DataError, match="400 texts, 399 labels"):
+        clf.fit(texts, labels[:-1], epochs=1, verbose=0)
+    with pytest.raises(TypeError, match="not one string"):
+        clf.fit("one text", ["pos"], epochs=1, verbose=0)
+    with pytest.raises(EmbedlabError, match="not trained yet"):
+        clf.predict(["x"])
+
+
+def test_pretrained_modes_need_vectors_and_names_are_checked():
+    with pytest.raises(ModelConfigError, match="needs pretrained vectors"):
+        TextClassifier("cnn", mode="static")
+    with pytest.raises(ModelConfigError, match="Unknown model 'transformer'"):
+        TextClassifier("transformer")
+
+
+def test_evaluate_rejects_labels_unseen_in_training(sentiment):
+    texts, labels = sentiment
+    clf = TextClassifier("average", embedding_dim=4).fit(texts, labels, epochs=1, verbose=0)
+    with pytest.raises(DataError, match="Labels unseen in training: \\['meh'\\]"):
+        clf.evaluate(texts[:2], ["pos", "meh"])
+
+
+def test_make_sentiment_is_balanced():
+    _, labels = make_sentiment(10)
+    assert labels.count("pos") == labels.count("neg") == 5

@@ -1,0 +1,131 @@
+"""The `embedlab` command line, run as a user runs it: in a subprocess."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import make_sentiment
+
+
+def embedlab(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "KERAS_BACKEND": os.environ.get("KERAS_BACKEND", "jax")}
+    result = subprocess.run(
+        [sys.executable, "-m", "embedlab", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"exit {result.returncode}\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture
+def csv_data(tmp_path):
+    texts, labels = make_sentiment(300, seed=3)
+    lines = ["text,label"] + [f'"{t}",{y}' for t, y in zip(texts, labels, strict=True)]
+    (tmp_path / "train.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    test_texts, test_labels = make_sentiment(60, seed=4)
+    lines = ["text,label"] + [f'"{t}",{y}' for t, y in zip(test_texts, test_labels, strict=True)]
+    (tmp_path / "test.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.slow
+def test_train_evaluate_predict_round_trip(csv_data):
+    run = embedlab(
+        "train",
+        "train.csv",
+        "--test",
+        "test.csv",
+        "--model",
+        "cnn",
+        "--epochs",
+        "8",
+        "--embedding-dim",
+        "16",
+        "--out",
+        "run",
+        cwd=csv_data,
+    )
+    printed = json.loads(run.stdout.strip().splitlines()[-1])
+    metrics = json.loads((csv_data / "run" / "metrics.json").read_text())
+    assert metrics["n_test"] == 60 and printed["n_test"] == 60
+    assert metrics["accuracy"] == printed["accuracy"] >= 0.85
+    assert "Epoch 1/8" in run.stderr  # Keras' progress is shown
+
+    ev = embedlab("evaluate", "run", "test.csv", "--json", cwd=csv_data)
+    again = json.loads(ev.stdout)
+    assert again["accuracy"] == pytest.approx(metrics["accuracy"]) and again["n_test"] == 60
+
+    pred = embedlab(
+        "predict", "run", "superb wonderful film", "dreadful tedious plot", cwd=csv_data
+    )
+    assert pred.stdout.split() == ["pos", "neg"]
+    pred = embedlab("predict", "run", "superb wonderful film", "--json", cwd=csv_data)
+    row = json.loads(pred.stdout)
+    assert row["label"] == "pos" and set(row["probabilities"]) == {"neg", "pos"}
+    assert sum(row["probabilities"].values()) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_label_path_pairs_and_test_split(tmp_path):
+    texts, labels = make_sentiment(200, seed=5)
+    for label in ("pos", "neg"):
+        chosen = [t for t, y in zip(texts, labels, strict=True) if y == label]
+        (tmp_path / f"{label}.txt").write_text("\n".join(chosen) + "\n", encoding="latin-1")
+    embedlab(
+        "train",
+        "pos=pos.txt",
+        "neg=neg.txt",
+        "--encoding",
+        "latin-1",
+        "--model",
+        "average",
+        "--epochs",
+        "1",
+        "--embedding-dim",
+        "4",
+        "--test-split",
+        "0.25",
+        "--out",
+        "run",
+        cwd=tmp_path,
+    )
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert metrics["n_test"] == 50 and 0.0 <= metrics["accuracy"] <= 1.0
+
+
+def test_a_failed_run_names_the_problem_and_leaves_no_output(tmp_path):
+    (tmp_path / "one.csv").write_text("text,label\nfine film,pos\ngood plot,pos\n")
+    result = embedlab(
+        "train", "one.csv", "--out", "run", "--epochs", "1", cwd=tmp_path, check=False
+    )
+    assert result.returncode == 2
+    assert "one.csv" in result.stderr and "pos" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.csv"]
+
+
+def test_unknown_model_is_a_clear_error(tmp_path):
+    texts, labels = make_sentiment(40)
+    (tmp_path / "d.tsv").write_text(
+        "text\tlabel\n" + "".join(f"{t}\t{y}\n" for t, y in zip(texts, labels, strict=True))
+    )
+    result = embedlab(
+        "train", "d.tsv", "--model", "resnet", "--out", "run", cwd=tmp_path, check=False
+    )
+    assert result.returncode == 2
+    assert "Unknown model 'resnet'" in result.stderr and "cnn" in result.stderr
+    assert not (tmp_path / "run").exists()
+
+
+def test_help_lists_the_commands(tmp_path):
+    result = embedlab("--help", cwd=tmp_path)
+    for command in ("train", "evaluate", "predict", "vectors", "demo"):
+        assert command in result.stdout

@@ -1,0 +1,207 @@
+"""Models by name: shapes, modes (static frozen, nonstatic trained), masking, saving."""
+
+import json
+import zipfile
+
+import numpy as np
+import pytest
+
+from embedlab.errors import ModelConfigError
+from embedlab.models import ModelConfig, build_model, model_names
+
+keras = pytest.importorskip("keras")
+
+VOCAB, DIM, LEN = 40, 8, 12
+
+
+def config(model: str, mode: str = "rand", n_classes: int = 2, **kw) -> ModelConfig:
+    return ModelConfig(
+        model=model,
+        mode=mode,
+        vocab_size=VOCAB,
+        embedding_dim=DIM,
+        sequence_length=LEN,
+        n_classes=n_classes,
+        units=6,
+        num_filters=4,
+        **kw,
+    )
+
+
+def matrix(seed: int = 0) -> np.ndarray:
+    m = np.random.default_rng(seed).normal(size=(VOCAB, DIM)).astype(np.float32)
+    m[0] = 0
+    return m
+
+
+def ids(n: int = 16, seed: int = 0) -> np.ndarray:
+    x = np.random.default_rng(seed).integers(1, VOCAB, size=(n, LEN)).astype(np.int32)
+    x[:, 8:] = 0  # post padding
+    return x
+
+
+def test_registry_has_the_issue_models():
+    assert {"flatten", "lstm", "gru", "bilstm", "bigru", "cnn", "average"} <= set(model_names())
+
+
+@pytest.mark.parametrize("name", ["flatten", "average", "lstm", "gru", "bilstm", "bigru", "cnn"])
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_every_model_builds_binary_and_multiclass(name, n_classes):
+    model = build_model(config(name, n_classes=n_classes))
+    out = np.asarray(model.predict(ids(), verbose=0))
+    if n_classes == 2:
+        assert out.shape == (16, 1) and ((out > 0) & (out < 1)).all()
+        assert model.layers[-1].get_config()["activation"] == "sigmoid"
+    else:
+        assert out.shape == (16, 3)
+        np.testing.assert_allclose(out.sum(axis=1), 1.0, rtol=1e-5)
+        assert model.layers[-1].get_config()["activation"] == "softmax"
+
+
+def embedding_weights(model, name="embedding"):
+    return np.array(model.get_layer(name).get_weights()[0])
+
+
+def train_briefly(model, n_classes=2):
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="binary_crossentropy")
+    y = np.random.default_rng(1).integers(0, 2, size=(16, 1)).astype("float32")
+    model.fit(ids(), y, epochs=2, verbose=0)
+
+
+def test_static_embeddings_are_unchanged_by_fit_and_nonstatic_ones_change():
+    m = matrix()
+    static = build_model(config("cnn", "static"), m)
+    np.testing.assert_array_equal(embedding_weights(static), m)
+    train_briefly(static)
+    np.testing.assert_array_equal(embedding_weights(static), m)
+
+    nonstatic = build_model(config("cnn", "nonstatic"), m)
+    np.testing.assert_array_equal(embedding_weights(nonstatic), m)
+    train_briefly(nonstatic)
+    assert not np.allclose(embedding_weights(nonstatic), m)
+
+
+def test_multichannel_keeps_one_channel_frozen_and_tunes_the_other():
+    m = matrix()
+    model = build_model(config("cnn", "multichannel"), m)
+    train_briefly(model)
+    np.testing.assert_array_equal(embedding_weights(model, "embedding_static"), m)
+    assert not np.allclose(embedding_weights(model, "embedding_nonstatic"), m)
+
+
+def test_pretrained_mode_needs_a_matrix_of_the_right_shape():
+    with pytest.raises(ModelConfigError, match="needs pretrained vectors"):
+        build_model(config("cnn", "static"))
+    with pytest.raises(ModelConfigError, match=r"shape \(40, 8\)"):
+        build_model(config("cnn", "static"), np.zeros((VOCAB - 1, DIM), np.float32))
+    with pytest.raises(ModelConfigError, match="takes no `embedding_matrix`"):
+        build_model(config("cnn", "rand"), matrix())
+
+
+def test_unknown_model_and_mode_name_the_choices():
+    with pytest.raises(ModelConfigError, match="Choose one of: .*cnn"):
+        config("transformer")
+    with pytest.raises(ModelConfigError, match="rand, static, nonstatic, multichannel"):
+        config("cnn", mode="frozen")
+    with pytest.raises(ModelConfigError, match="vocab_size"):
+        ModelConfig(
+            model="cnn", mode="rand", vocab_size=0, embedding_dim=4, sequence_length=5, n_classes=2
+        )
+
+
+@pytest.mark.parametrize("name", ["lstm", "gru", "bilstm", "bigru", "average"])
+def test_padding_is_masked_in_recurrent_and_average_models(name):
+    """Changing the padding row's vector must not change the prediction."""
+    model = build_model(config(name, "nonstatic"), matrix())
+    before = np.asarray(model.predict(ids(), verbose=0))
+    layer = model.get_layer("embedding")
+    w = np.array(layer.get_weights()[0])
+    w[0] = 5.0
+    layer.set_weights([w])
+    after = np.asarray(model.predict(ids(), verbose=0))
+    np.testing.assert_allclose(before, after, rtol=1e-5, atol=1e-6)
+
+
+def test_flatten_is_the_seeds_model():
+    model = build_model(
+        ModelConfig.with_defaults(
+            model="flatten",
+            mode="rand",
+            vocab_size=VOCAB,
+            embedding_dim=4,
+            sequence_length=4,
+            n_classes=2,
+        )
+    )
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds == ["InputLayer", "Embedding", "Flatten", "Dense"]
+
+
+def test_stacked_rnn_returns_sequences_on_all_but_the_last():
+    model = build_model(config("lstm", layers=3))
+    lstms = [layer for layer in model.layers if type(layer).__name__ == "LSTM"]
+    assert [layer.return_sequences for layer in lstms] == [True, True, False]
+    bi = build_model(config("bigru", layers=2))
+    wrapped = [
+        layer.forward_layer for layer in bi.layers if type(layer).__name__ == "Bidirectional"
+    ]
+    assert [layer.return_sequences for layer in wrapped] == [True, False]
+
+
+def test_cnn_is_kims_architecture():
+    model = build_model(
+        ModelConfig.with_defaults(
+            model="cnn",
+            mode="rand",
+            vocab_size=VOCAB,
+            embedding_dim=DIM,
+            sequence_length=LEN,
+            n_classes=2,
+        )
+    )
+    convs = [layer for layer in model.layers if type(layer).__name__ == "Conv1D"]
+    assert [layer.kernel_size[0] for layer in convs] == [3, 4, 5]
+    assert all(
+        layer.filters == 100 and layer.get_config()["activation"] == "relu" for layer in convs
+    )
+    assert sum(type(layer).__name__ == "GlobalMaxPooling1D" for layer in model.layers) == 3
+    assert model.get_layer("dropout").rate == 0.5
+    constraint = model.get_layer("output").kernel_constraint
+    assert type(constraint).__name__ == "MaxNorm" and constraint.max_value == 3.0
+
+
+def test_cnn_window_longer_than_sequence_is_a_clear_error():
+    with pytest.raises(ModelConfigError, match="window 5 is longer than the sequence length 4"):
+        build_model(
+            ModelConfig(
+                model="cnn",
+                mode="rand",
+                vocab_size=VOCAB,
+                embedding_dim=DIM,
+                sequence_length=4,
+                n_classes=2,
+            )
+        )
+
+
+def test_pretrained_matrix_is_saved_as_weights_not_config(tmp_path):
+    big = np.random.default_rng(0).normal(size=(5000, 50)).astype(np.float32)
+    model = build_model(
+        ModelConfig(
+            model="cnn",
+            mode="static",
+            vocab_size=5000,
+            embedding_dim=50,
+            sequence_length=20,
+            n_classes=2,
+        ),
+        big,
+    )
+    path = tmp_path / "m.keras"
+    model.save(path)
+    with zipfile.ZipFile(path) as z:
+        config_json = z.read("config.json")
+    assert len(config_json) < 50_000  # the 1 MB matrix is not in the config
+    assert "Constant" not in json.dumps(json.loads(config_json))
+    loaded = keras.saving.load_model(path, compile=False)
+    np.testing.assert_array_equal(embedding_weights(loaded), big)
