@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -114,16 +115,17 @@ def train(
         learning_rate=learning_rate,
         batch_size=batch_size,
     )
-    metrics = pipeline.train(
-        data,
-        out=out,
-        options=options,
-        data_options=pipeline.DataOptions(format, encoding, text_column, label_column),
-        test=test,
-        test_split=test_split,
-        overwrite=overwrite,
-        verbose=1 if sys.stderr.isatty() else 2,
-    )
+    with contextlib.redirect_stdout(sys.stderr):  # Keras' progress; stdout keeps the result
+        metrics = pipeline.train(
+            data,
+            out=out,
+            options=options,
+            data_options=pipeline.DataOptions(format, encoding, text_column, label_column),
+            test=test,
+            test_split=test_split,
+            overwrite=overwrite,
+            verbose=1 if sys.stderr.isatty() else 2,
+        )
     typer.echo(json.dumps({"accuracy": metrics["accuracy"], "n_test": metrics["n_test"]}))
 
 
@@ -258,6 +260,12 @@ def vectors_analogy(
     typer.echo(f"{a} : {b} :: {c} : ?")
     for other, score in vecs.analogy(a, b, c, topn=topn):
         typer.echo(f"  {other:<20} {score:.4f}")
+
+
+from embedlab._cli_embed import embed_app, vectors_evaluate  # noqa: E402
+
+app.add_typer(embed_app, name="embed")
+vectors_app.command("evaluate")(vectors_evaluate)
 
 
 def main() -> None:

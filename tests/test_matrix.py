@@ -1,0 +1,88 @@
+"""The embedding matrix: row 0 padding, found rows, OOV strategies, case fallback, coverage."""
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from embedlab.matrix import build_embedding_matrix
+from embedlab.text import Tokenizer
+from embedlab.vectors import Vectors
+
+TEXTS = [
+    "the cat sat on the mat",
+    "the dog ate my homework",
+    "Paris is lovely in spring the cat said",
+    "zyxx qwerty the the dog",
+]
+
+
+def vectors(words, dim=6, seed=0):
+    rng = np.random.default_rng(seed)
+    return Vectors(list(words), rng.normal(0, 0.7, size=(len(words), dim)).astype(np.float32))
+
+
+def test_rows_hold_the_vectors_of_their_words_and_row_0_is_padding():
+    tok = Tokenizer().fit_on_texts(TEXTS)
+    vecs = vectors(["cat", "the", "dog", "mat", "unused"])
+    matrix, _ = build_embedding_matrix(tok, vecs, oov="zeros")
+    assert matrix.shape == (tok.vocab_size, 6) and matrix.dtype == np.float32
+    np.testing.assert_array_equal(matrix[0], 0)
+    for word in ("cat", "the", "dog", "mat"):
+        np.testing.assert_array_equal(matrix[tok.word_index[word]], vecs[word])
+    np.testing.assert_array_equal(matrix[tok.word_index["homework"]], 0)
+
+
+def test_random_oov_rows_are_seeded_and_match_the_vectors_spread():
+    tok = Tokenizer().fit_on_texts(TEXTS)
+    vecs = vectors(["cat", "the"], dim=400)
+    m1, _ = build_embedding_matrix(tok, vecs, oov="random", seed=3)
+    m2, _ = build_embedding_matrix(tok, vecs, oov="random", seed=3)
+    m3, _ = build_embedding_matrix(tok, vecs, oov="random", seed=4)
+    np.testing.assert_array_equal(m1, m2)
+    assert not np.array_equal(m1, m3)
+    np.testing.assert_array_equal(m1[0], 0)
+    missing = [i for w, i in tok.word_index.items() if w not in ("cat", "the")]
+    noise = m1[missing]
+    a = np.sqrt(3 * np.var(vecs.matrix))
+    assert np.abs(noise).max() <= a
+    assert np.var(noise) == pytest.approx(np.var(vecs.matrix), rel=0.1)  # Kim 2014
+
+
+def test_case_fallback_finds_other_casings():
+    tok = Tokenizer().fit_on_texts(TEXTS)  # lower-cases: "paris"
+    vecs = vectors(["Paris", "CAT"])
+    matrix, coverage = build_embedding_matrix(tok, vecs, oov="zeros")
+    np.testing.assert_array_equal(matrix[tok.word_index["paris"]], vecs["Paris"])
+    np.testing.assert_array_equal(matrix[tok.word_index["cat"]], vecs["CAT"])
+    assert coverage.case_fallback_types == 2
+    off, cov_off = build_embedding_matrix(tok, vecs, oov="zeros", case_fallback=False)
+    assert cov_off.covered_types == 0 and not off.any()
+
+
+def test_coverage_counts_types_and_tokens_like_a_brute_force_count():
+    tok = Tokenizer().fit_on_texts(TEXTS)
+    known = {"the", "cat", "dog", "sat"}
+    _, coverage = build_embedding_matrix(tok, vectors(sorted(known)))
+    tokens = Counter(w for t in TEXTS for w in t.lower().split())
+    assert coverage.vocab_types == len(tokens)
+    assert coverage.covered_types == len(known)
+    assert coverage.vocab_tokens == sum(tokens.values())
+    assert coverage.covered_tokens == sum(tokens[w] for w in known)
+    missing = [(w, c) for w, c in tokens.most_common() if w not in known]
+    assert [c for _, c in coverage.missing] == sorted((c for _, c in missing), reverse=True)[:20]
+    text = "\n".join(coverage.lines())
+    assert "word types covered: 4 / " in text and "tokens covered:" in text
+
+
+def test_num_words_limits_the_rows():
+    tok = Tokenizer(num_words=4).fit_on_texts(TEXTS)
+    matrix, coverage = build_embedding_matrix(tok, vectors(["the", "cat", "dog"]))
+    assert matrix.shape[0] == 4 == tok.vocab_size
+    assert coverage.vocab_types == 3
+
+
+def test_unknown_strategy_is_rejected():
+    tok = Tokenizer().fit_on_texts(TEXTS)
+    with pytest.raises(ValueError, match="`oov` must be one of"):
+        build_embedding_matrix(tok, vectors(["the"]), oov="mean")
