@@ -26,8 +26,6 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 
 from embedlab.classifier import TextClassifier  # noqa: E402
 from embedlab.data import Dataset, kfold_indices, read_dataset, train_test_split  # noqa: E402
-from embedlab.text import Tokenizer  # noqa: E402
-from embedlab.vectors import load_vectors  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 MODELS = ("cnn", "bilstm")
@@ -48,7 +46,13 @@ def tfidf_accuracy(train: Dataset, test: Dataset) -> float | None:
 
 def run_one(model: str, mode: str, train: Dataset, test: Dataset, vectors, args) -> dict:
     fit_set, dev_set = train_test_split(train, test_size=0.1, seed=args.seed)
-    clf = TextClassifier(model, mode=mode, vectors=vectors, seed=args.seed)
+    clf = TextClassifier(
+        model,
+        mode=mode,
+        vectors=vectors,
+        pretrained_vocab=0 if mode == "rand" else args.pretrained_vocab,
+        seed=args.seed,
+    )
     start = time.perf_counter()
     clf.fit(
         fit_set.texts,
@@ -98,6 +102,9 @@ def main() -> int:
     parser.add_argument("--datasets", default="MR,SST-2")
     parser.add_argument("--models", default=",".join(MODELS))
     parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument(
+        "--pretrained-vocab", type=int, default=0, help="see TextClassifier(pretrained_vocab=)"
+    )
     parser.add_argument("--json", type=Path, help="also write the rows here")
     args = parser.parse_args()
     if not DATA.is_dir():
@@ -107,8 +114,7 @@ def main() -> int:
     rows = []
     for name in args.datasets.split(","):
         parts = splits(name, args.folds, args.seed)
-        vocabulary = Tokenizer().fit_on_texts(parts[0][0].texts + parts[0][1].texts)
-        vectors = load_vectors("glove-6B-50d", vocab=vocabulary)
+        vectors = "glove-6B-50d"  # each run loads the rows of its own vocabulary
         baseline = [tfidf_accuracy(tr, te) for tr, te in parts]
         if baseline[0] is not None:
             rows.append(

@@ -130,3 +130,27 @@ def test_evaluate_rejects_labels_unseen_in_training(sentiment):
 def test_make_sentiment_is_balanced():
     _, labels = make_sentiment(10)
     assert labels.count("pos") == labels.count("neg") == 5
+
+
+def test_pretrained_vocab_gives_unseen_test_words_their_vectors(tmp_path, sentiment):
+    from embedlab.vectors import Vectors
+
+    texts, labels = sentiment
+    rng = np.random.default_rng(0)
+    words = ["marvellous", "atrocious", "good", "bad", "the", "film"]
+    vecs = Vectors(words, rng.normal(size=(len(words), 8)).astype(np.float32))
+    clf = TextClassifier("cnn", mode="static", vectors=vecs, pretrained_vocab=3)
+    clf.fit(texts, labels, epochs=1, verbose=0)
+    tok = clf.tokenizer
+    assert "marvellous" in tok.word_index and "atrocious" in tok.word_index
+    assert "bad" in tok.word_index  # a training word keeps its training id
+    assert tok.word_index["marvellous"] == len(tok.word_counts) + 1
+    weights = np.array(clf.keras_model.get_layer("embedding").get_weights()[0])
+    np.testing.assert_array_equal(weights[tok.word_index["marvellous"]], vecs["marvellous"])
+    assert clf.coverage.added_types == 2
+    clf.save(tmp_path / "run")
+    loaded = TextClassifier.load(tmp_path / "run")
+    assert loaded.tokenizer.texts_to_sequences(["marvellous"]) == [[tok.word_index["marvellous"]]]
+    np.testing.assert_allclose(
+        loaded.predict_proba(["marvellous film"]), clf.predict_proba(["marvellous film"]), rtol=1e-6
+    )

@@ -223,6 +223,7 @@ def test_json_round_trip(tmp_path):
     assert data["version"] == 1
     assert set(data) == {
         "format", "version", "config", "word_counts", "word_docs", "document_count", "word_index",
+        "extra_words",
     }  # fmt: skip
     assert Tokenizer.from_json(tokenizer.to_json(indent=2)).word_index == tokenizer.word_index
 
@@ -395,3 +396,21 @@ def test_text_module_does_not_import_keras():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_extend_vocabulary_appends_ids_that_survive_refit_and_json(tmp_path):
+    tok = Tokenizer().fit_on_texts(["the cat sat", "the dog"])
+    legacy = LegacyTokenizer()
+    legacy.fit_on_texts(["the cat sat", "the dog"])
+    assert tok.extend_vocabulary(["cat", "zebra", "yak", "zebra"]) == 2
+    assert {w: i for w, i in tok.word_index.items() if i <= 4} == legacy.word_index
+    assert tok.word_index["zebra"] == 5 and tok.word_index["yak"] == 6
+    assert tok.vocab_size == 7
+    assert tok.texts_to_sequences(["zebra the"]) == [[5, 1]]
+    tok.save(tmp_path / "t.json")
+    again = Tokenizer.load(tmp_path / "t.json")
+    assert again.word_index == tok.word_index
+    again.fit_on_texts(["cat cat cat"])
+    assert again.word_index["cat"] == 1 and again.word_index["yak"] == 6
+    with pytest.raises(ValueError, match="num_words=None"):
+        Tokenizer(num_words=3).fit_on_texts(["a b"]).extend_vocabulary(["c"])

@@ -63,6 +63,10 @@ class TextClassifier:
         oov_token: str or None. Token for words unseen in training.
         oov_init: str. ``random`` (Kim's ``U[-a, a]``) or ``zeros`` for words
             the vectors lack.
+        pretrained_vocab: int. In the pretrained modes, also give ids to up to
+            this many of the vectors' first (most frequent) words that the
+            training texts lack, so test words never seen in training still
+            get their pretrained vector. 0 keeps the training vocabulary only.
         units: int. Recurrent units. layers: int. Stacked recurrent layers.
         dropout: float or None. Dropout before the output; the model's default
             when None (0.5, and 0 for ``flatten`` as in the seeds).
@@ -94,6 +98,7 @@ class TextClassifier:
         lower: bool = True,
         oov_token: str | None = None,
         oov_init: str = "random",
+        pretrained_vocab: int = 0,
         units: int = 100,
         layers: int = 1,
         dropout: float | None = None,
@@ -115,6 +120,15 @@ class TextClassifier:
             raise ValueError(f"`optimizer` must be one of {OPTIMIZERS}. Received: {optimizer!r}")
         if maxlen is not None and maxlen < 1:
             raise ValueError(f"`maxlen` must be a positive integer. Received: maxlen={maxlen}")
+        if pretrained_vocab < 0:
+            raise ModelConfigError(
+                f"`pretrained_vocab` must be >= 0. Received: pretrained_vocab={pretrained_vocab}"
+            )
+        if pretrained_vocab and num_words is not None:
+            raise ModelConfigError(
+                "`pretrained_vocab` cannot be combined with `num_words`: ids at or above "
+                "num_words are never emitted."
+            )
         if batch_size < 1:
             raise ValueError(f"`batch_size` must be positive. Received: batch_size={batch_size}")
         self.model_name = model
@@ -126,6 +140,7 @@ class TextClassifier:
         self.lower = lower
         self.oov_token = oov_token
         self.oov_init = oov_init
+        self.pretrained_vocab = pretrained_vocab
         self.units = units
         self.layers = layers
         self.dropout = dropout
@@ -215,7 +230,7 @@ class TextClassifier:
             for line in self.coverage.lines():
                 logger.info("  %s", line)
         elif self.vectors is not None and self.embedding_dim is None:
-            dim = self._resolve_vectors(tokenizer).dim
+            dim = self._vectors_dim()  # rand: learn embeddings of the vectors' size
 
         self.config = ModelConfig.with_defaults(
             model=self.model_name,
@@ -269,14 +284,28 @@ class TextClassifier:
             maxlen = max(maxlen, 5)
         return maxlen
 
+    def _vectors_dim(self) -> int:
+        from embedlab.vectors import Vectors, load_vectors
+
+        if isinstance(self.vectors, Vectors):
+            return self.vectors.dim
+        assert self.vectors is not None
+        return load_vectors(self.vectors, limit=1).dim
+
     def _resolve_vectors(self, tokenizer: Tokenizer) -> Vectors:
+        """The vectors for `tokenizer`'s words, extending it by `pretrained_vocab` words."""
         from embedlab.vectors import Vectors, load_vectors
 
         if isinstance(self.vectors, Vectors):
             self.vectors_name = self.vectors_name or "in-memory"
+            if self.pretrained_vocab:
+                tokenizer.extend_vocabulary(self.vectors.words[: self.pretrained_vocab])
             return self.vectors
         assert self.vectors is not None
         self.vectors_name = str(self.vectors)
+        if self.pretrained_vocab:
+            head = load_vectors(self.vectors, limit=self.pretrained_vocab)
+            tokenizer.extend_vocabulary(head.words)
         return load_vectors(self.vectors, vocab=tokenizer)
 
     def _compile(self) -> None:
@@ -389,6 +418,7 @@ class TextClassifier:
                 "oov_token": self.oov_token,
                 "num_words": self.num_words,
                 "oov_init": self.oov_init,
+                "pretrained_vocab": self.pretrained_vocab,
                 "optimizer": self.optimizer,
                 "learning_rate": self.learning_rate,
                 "batch_size": self.batch_size,

@@ -16,6 +16,7 @@ from embedlab.errors import EmbedlabError
 app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,
     help="Text classification with word embeddings on Keras 3.",
 )
 vectors_app = typer.Typer(

@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 from importlib import resources
 
+import numpy as np
+
 from embedlab.classifier import TextClassifier
 from embedlab.data import read_dataset, train_test_split
 
@@ -38,20 +40,21 @@ def demo_data_path() -> str:
     return str(resources.files("embedlab") / "demo_data" / "reviews.tsv")
 
 
-def run_demo(*, model: str = "cnn", epochs: int = 8, seed: int = 0) -> list[DemoRow]:
+def run_demo(
+    *, model: str = "cnn", epochs: int = 15, seed: int = 0, pretrained_vocab: int = 0
+) -> list[DemoRow]:
     """Train `model` in modes rand, static and nonstatic on the bundled reviews.
 
     Args:
         model: str. A registered model name.
         epochs: int. Training epochs of each run.
         seed: int. Seed of the split and of each run.
+        pretrained_vocab: int. GloVe's most frequent words given ids beside the
+            training words, so test words unseen in training keep their vectors.
 
     Returns:
         One `DemoRow` per mode.
     """
-    from embedlab.text import Tokenizer
-    from embedlab.vectors import load_vectors
-
     dataset = read_dataset([demo_data_path()])
     train, test = train_test_split(dataset, test_size=0.2, seed=seed)
     logger.info(
@@ -62,18 +65,21 @@ def run_demo(*, model: str = "cnn", epochs: int = 8, seed: int = 0) -> list[Demo
         model,
         epochs,
     )
-    vocabulary = Tokenizer().fit_on_texts(train.texts)
-    vectors = load_vectors(DEMO_VECTORS, vocab=vocabulary)
     rows = []
     for mode in DEMO_MODES:
         logger.info("training mode %s ...", mode)
         start = time.perf_counter()
-        clf = TextClassifier(model, mode=mode, vectors=vectors, seed=seed)
-        clf.vectors_name = DEMO_VECTORS
+        clf = TextClassifier(
+            model,
+            mode=mode,
+            vectors=DEMO_VECTORS,
+            pretrained_vocab=0 if mode == "rand" else pretrained_vocab,
+            seed=seed,
+        )
         clf.fit(train.texts, train.labels, epochs=epochs, verbose=0)
         seconds = time.perf_counter() - start
         metrics = clf.evaluate(test.texts, test.labels)
-        params = sum(int(w.size) for w in clf.keras_model.trainable_weights)
+        params = sum(int(np.prod(w.shape)) for w in clf.keras_model.trainable_weights)
         rows.append(DemoRow(mode, metrics["accuracy"], metrics["n_test"], params, seconds))
     return rows
 

@@ -34,6 +34,7 @@ class Coverage:
         vocab_tokens: int. Training tokens whose word is in the vocabulary.
         covered_tokens: int. Those tokens whose word has a vector.
         missing: list of (word, count). The most frequent words with no vector.
+        added_types: int. Words given ids from the vectors that training lacks.
     """
 
     vocab_types: int
@@ -42,6 +43,7 @@ class Coverage:
     vocab_tokens: int
     covered_tokens: int
     missing: list[tuple[str, int]] = field(default_factory=list)
+    added_types: int = 0
 
     @property
     def type_ratio(self) -> float:
@@ -61,6 +63,7 @@ class Coverage:
             "covered_tokens": self.covered_tokens,
             "token_coverage": round(self.token_ratio, 6),
             "missing": [[word, count] for word, count in self.missing],
+            "added_types": self.added_types,
         }
 
     @classmethod
@@ -72,6 +75,7 @@ class Coverage:
             vocab_tokens=int(data["vocab_tokens"]),
             covered_tokens=int(data["covered_tokens"]),
             missing=[(str(w), int(c)) for w, c in data.get("missing", [])],
+            added_types=int(data.get("added_types", 0)),
         )
 
     def lines(self) -> list[str]:
@@ -84,6 +88,8 @@ class Coverage:
         ]
         if self.case_fallback_types:
             out.append(f"found under another case: {self.case_fallback_types:,} types")
+        if self.added_types:
+            out.append(f"words added from the vectors (unseen in training): {self.added_types:,}")
         if self.missing:
             shown = ", ".join(f"{w} ({c})" for w, c in self.missing)
             out.append(f"most frequent missing: {shown}")
@@ -158,20 +164,23 @@ def build_embedding_matrix(
         noise = rng.uniform(-a, a, size=(len(missing_ids), vectors.dim))
         matrix[np.asarray(missing_ids)] = noise.astype(np.float32)
 
+    # Coverage is over the training words; the OOV token and words added
+    # from the vectors (`Tokenizer.extend_vocabulary`) have no count.
     index_word = tokenizer.index_word
+    found_counts = [counts.get(index_word[i], 0) for i in found_ids]
     missing_counts = sorted(
         ((index_word[i], counts.get(index_word[i], 0)) for i in missing_ids),
         key=lambda item: -item[1],
     )
-    vocab_tokens = sum(counts.get(index_word[i], 0) for i in found_ids) + sum(
-        c for _, c in missing_counts
-    )
+    missing_counts = [(w, c) for w, c in missing_counts if c > 0]
+    covered_tokens = sum(found_counts)
     coverage = Coverage(
-        vocab_types=len(found_ids) + len(missing_ids),
-        covered_types=len(found_ids),
+        vocab_types=sum(c > 0 for c in found_counts) + len(missing_counts),
+        covered_types=sum(c > 0 for c in found_counts),
         case_fallback_types=fallback,
-        vocab_tokens=vocab_tokens,
-        covered_tokens=vocab_tokens - sum(c for _, c in missing_counts),
-        missing=[(w, c) for w, c in missing_counts[:N_MISSING_SHOWN] if c > 0],
+        vocab_tokens=covered_tokens + sum(c for _, c in missing_counts),
+        covered_tokens=covered_tokens,
+        missing=missing_counts[:N_MISSING_SHOWN],
+        added_types=sum(c == 0 for c in found_counts),
     )
     return matrix, coverage

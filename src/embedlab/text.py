@@ -204,6 +204,7 @@ class Tokenizer:
         self.word_docs: dict[str, int] = {}
         self.document_count = 0
         self.word_index: dict[str, int] = {}
+        self.extra_words: list[str] = []
         self.index_word: dict[int, str] = {}
 
     # ----------------------------------------------------------------- options
@@ -308,8 +309,39 @@ class Tokenizer:
         oov = self._oov_token
         vocab = [] if oov is None else [oov]
         vocab.extend(word for word, _ in ranked if word != oov)
+        seen = set(vocab)
+        vocab.extend(word for word in self.extra_words if word not in seen)
         self.word_index = {word: i for i, word in enumerate(vocab, start=1)}
         self.index_word = {i: word for word, i in self.word_index.items()}
+
+    def extend_vocabulary(self, words: Iterable[str]) -> int:
+        """Give ids after the training words to `words` the texts did not contain.
+
+        Used to let pretrained vectors cover words that training never saw
+        (their rows come from the vectors, frozen in mode ``static``). The
+        words count 0 in `word_counts` and keep their ids across later fits.
+
+        Args:
+            words: iterable of str. Candidate words, most useful first.
+
+        Returns:
+            The number of words added.
+
+        Raises:
+            RuntimeError: If the tokenizer has not been fitted.
+            ValueError: If `num_words` is set (added ids would be dropped).
+        """
+        self._check_fitted("extend_vocabulary")
+        if self._num_words is not None:
+            raise ValueError(
+                "`extend_vocabulary` needs num_words=None: ids at or above num_words are "
+                f"never emitted. Received: num_words={self._num_words}"
+            )
+        known = set(self.word_index)
+        added = [w for w in dict.fromkeys(words) if isinstance(w, str) and w and w not in known]
+        self.extra_words.extend(added)
+        self._build_index()
+        return len(added)
 
     def _check_fitted(self, method: str) -> None:
         if self.document_count == 0:
@@ -475,6 +507,7 @@ class Tokenizer:
             "word_docs": self.word_docs,
             "document_count": self.document_count,
             "word_index": self.word_index,
+            "extra_words": self.extra_words,
         }
         return json.dumps(data, ensure_ascii=False, indent=indent)
 
@@ -536,6 +569,10 @@ class Tokenizer:
             raise ValueError(
                 f"{source}: oov_token {oov!r} must have id 1, found {word_index.get(oov)!r}"
             )
+        extra = data.get("extra_words", [])
+        if not isinstance(extra, list) or not all(isinstance(w, str) for w in extra):
+            raise ValueError(f"{source}: `extra_words` must be a list of strings")
+        tokenizer.extra_words = list(extra)
         tokenizer.word_index = word_index
         tokenizer.index_word = {i: word for word, i in word_index.items()}
         return tokenizer
