@@ -129,3 +129,68 @@ def test_help_lists_the_commands(tmp_path):
     result = embedlab("--help", cwd=tmp_path)
     for command in ("train", "evaluate", "predict", "vectors", "demo"):
         assert command in result.stdout
+
+
+@pytest.fixture
+def glove_file(tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(60)] + ["king", "queen", "man", "woman"]
+    matrix = rng.normal(size=(len(words), 5)).astype(np.float32)
+    lines = [
+        w + " " + " ".join(f"{x:.5f}" for x in row) for w, row in zip(words, matrix, strict=True)
+    ]
+    path = tmp_path / "vecs.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def gensim_vectors(path):
+    import warnings
+
+    from gensim.models import KeyedVectors
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)  # gensim 4.4 leaves the file open
+        return KeyedVectors.load_word2vec_format(str(path), binary=False, no_header=True)
+
+
+def test_vectors_info_neighbors_analogy_agree_with_gensim(glove_file):
+    kv = gensim_vectors(glove_file)
+    info = embedlab("vectors", "info", str(glove_file), cwd=glove_file.parent)
+    assert "words:   64" in info.stdout and "dim:     5" in info.stdout
+
+    out = embedlab(
+        "vectors", "neighbors", str(glove_file), "king", "--topn", "4", cwd=glove_file.parent
+    )
+    listed = [line.split()[0] for line in out.stdout.splitlines()[1:]]
+    assert listed == [w for w, _ in kv.most_similar("king", topn=4)]
+
+    out = embedlab(
+        "vectors",
+        "analogy",
+        str(glove_file),
+        "man",
+        "king",
+        "woman",
+        "--topn",
+        "3",
+        cwd=glove_file.parent,
+    )
+    listed = [line.split()[0] for line in out.stdout.splitlines()[1:]]
+    expected = kv.most_similar(positive=["king", "woman"], negative=["man"], topn=3)
+    assert listed == [w for w, _ in expected]
+
+    missing = embedlab(
+        "vectors", "neighbors", str(glove_file), "zebra", cwd=glove_file.parent, check=False
+    )
+    assert missing.returncode == 2 and "'zebra' is not in" in missing.stderr
+
+
+@pytest.mark.slow
+def test_demo_prints_the_three_modes(tmp_path):
+    result = embedlab("demo", "--epochs", "2", cwd=tmp_path)
+    for mode in ("rand", "static", "nonstatic"):
+        assert mode in result.stdout
+    assert "%" in result.stdout
