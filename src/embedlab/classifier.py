@@ -115,11 +115,15 @@ class TextClassifier:
                 "(CLI: --vectors NAME_OR_PATH), or use mode 'rand'."
             )
         if oov_init not in OOV_INITS:
-            raise ValueError(f"`oov_init` must be one of {OOV_INITS}. Received: {oov_init!r}")
+            raise ModelConfigError(f"`oov_init` must be one of {OOV_INITS}. Received: {oov_init!r}")
         if optimizer not in OPTIMIZERS:
-            raise ValueError(f"`optimizer` must be one of {OPTIMIZERS}. Received: {optimizer!r}")
+            raise ModelConfigError(
+                f"`optimizer` must be one of {OPTIMIZERS}. Received: {optimizer!r}"
+            )
         if maxlen is not None and maxlen < 1:
-            raise ValueError(f"`maxlen` must be a positive integer. Received: maxlen={maxlen}")
+            raise ModelConfigError(
+                f"`maxlen` must be a positive integer. Received: maxlen={maxlen}"
+            )
         if pretrained_vocab < 0:
             raise ModelConfigError(
                 f"`pretrained_vocab` must be >= 0. Received: pretrained_vocab={pretrained_vocab}"
@@ -130,7 +134,9 @@ class TextClassifier:
                 "num_words are never emitted."
             )
         if batch_size < 1:
-            raise ValueError(f"`batch_size` must be positive. Received: batch_size={batch_size}")
+            raise ModelConfigError(
+                f"`batch_size` must be positive. Received: batch_size={batch_size}"
+            )
         self.model_name = model
         self.mode = mode
         self.vectors = vectors
@@ -203,7 +209,9 @@ class TextClassifier:
                 "Check the label column."
             )
         if epochs < 1:
-            raise ValueError(f"`epochs` must be a positive integer. Received: epochs={epochs}")
+            raise ModelConfigError(
+                f"`epochs` must be a positive integer. Received: epochs={epochs}"
+            )
         self.labels = classes
         keras.utils.set_random_seed(self.seed)
 

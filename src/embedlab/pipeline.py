@@ -15,6 +15,7 @@ from typing import Any
 
 from embedlab.classifier import TextClassifier
 from embedlab.data import Dataset, read_dataset, train_test_split
+from embedlab.errors import EmbedlabError
 
 logger = logging.getLogger("embedlab")
 
@@ -101,14 +102,14 @@ def train(
         The test metrics written to ``out/metrics.json``.
     """
     if test and test_split is not None:
-        raise ValueError("Give either `test` data or `test_split`, not both.")
+        raise EmbedlabError("Give either `test` data or `test_split`, not both.")
     dataset = data_options.read(data)
     if test:
         train_set, test_set = dataset, data_options.read(test, min_classes=1)
     else:
         fraction = DEFAULT_TEST_SPLIT if test_split is None else test_split
         if not 0.0 < fraction < 1.0:
-            raise ValueError(f"`test_split` must be in (0, 1). Received: test_split={fraction}")
+            raise EmbedlabError(f"`test_split` must be in (0, 1). Received: test_split={fraction}")
         train_set, test_set = train_test_split(dataset, test_size=fraction, seed=options.seed)
     logger.info(
         "data: %d training texts, %d test texts, classes: %s",
