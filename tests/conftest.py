@@ -30,6 +30,16 @@ def make_sentiment(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
     return texts, labels
 
 
+@pytest.fixture(autouse=True)
+def isolated_embedlab_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test gets its own EMBEDLAB_HOME (parse cache, downloads), never the real one."""
+    home = tmp_path_factory.mktemp("embedlab_home")
+    monkeypatch.setenv("EMBEDLAB_HOME", str(home))
+    return home
+
+
 @pytest.fixture
 def sentiment() -> tuple[list[str], list[str]]:
     return make_sentiment(400)

@@ -348,7 +348,7 @@ def test_empty_and_missing_files(tmp_path):
         load_vectors(tmp_path / "missing.txt")
     with pytest.raises(VectorFileError, match="Known names: .*glove-6B-50d"):
         load_vectors("glove-6B-51d")
-    with pytest.raises(VectorFileError, match="downloading is not available yet"):
+    with pytest.raises(VectorFileError, match="embedlab vectors download glove-840B-300d"):
         load_vectors("glove-840B-300d")
 
 

@@ -53,6 +53,8 @@ class TextClassifier:
         vectors: Vectors, str or None. Pretrained vectors, or a name/path
             for `embedlab.load_vectors` (loaded restricted to the training
             vocabulary). Required by the pretrained modes.
+        download_vectors: bool. Download `vectors` given by a catalogue name if
+            it is not in the cache yet (otherwise the error says how to).
         embedding_dim: int or None. Embedding size for ``rand``; defaults to
             the vectors' dim if given, else 100.
         maxlen: int or None. Padded sequence length; default covers 99% of
@@ -92,6 +94,7 @@ class TextClassifier:
         *,
         mode: str = "rand",
         vectors: Vectors | str | os.PathLike[str] | None = None,
+        download_vectors: bool = False,
         embedding_dim: int | None = None,
         maxlen: int | None = None,
         num_words: int | None = None,
@@ -140,6 +143,7 @@ class TextClassifier:
         self.model_name = model
         self.mode = mode
         self.vectors = vectors
+        self.download_vectors = download_vectors
         self.embedding_dim = embedding_dim
         self.maxlen = maxlen
         self.num_words = num_words
@@ -230,8 +234,8 @@ class TextClassifier:
             matrix, self.coverage = build_embedding_matrix(
                 tokenizer,
                 vectors,
-                oov=self.oov_init,
-                seed=self.seed,  # type: ignore[arg-type]
+                oov=self.oov_init,  # type: ignore[arg-type]
+                seed=self.seed,
             )
             dim = vectors.dim
             logger.info("coverage of %s:", self.vectors_name)
@@ -298,7 +302,7 @@ class TextClassifier:
         if isinstance(self.vectors, Vectors):
             return self.vectors.dim
         assert self.vectors is not None
-        return load_vectors(self.vectors, limit=1).dim
+        return load_vectors(self.vectors, limit=1, download=self.download_vectors).dim
 
     def _resolve_vectors(self, tokenizer: Tokenizer) -> Vectors:
         """The vectors for `tokenizer`'s words, extending it by `pretrained_vocab` words."""
@@ -312,9 +316,11 @@ class TextClassifier:
         assert self.vectors is not None
         self.vectors_name = str(self.vectors)
         if self.pretrained_vocab:
-            head = load_vectors(self.vectors, limit=self.pretrained_vocab)
+            head = load_vectors(
+                self.vectors, limit=self.pretrained_vocab, download=self.download_vectors
+            )
             tokenizer.extend_vocabulary(head.words)
-        return load_vectors(self.vectors, vocab=tokenizer)
+        return load_vectors(self.vectors, vocab=tokenizer, download=self.download_vectors)
 
     def _compile(self) -> None:
         keras = import_keras()

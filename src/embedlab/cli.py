@@ -88,6 +88,12 @@ def train(
         Optional[int],  # noqa: UP045
         typer.Option(min=2, help="Keep the num_words-1 most frequent words."),
     ] = None,
+    pretrained_vocab: Annotated[
+        int,
+        typer.Option(
+            min=0, help="Also give ids to the vectors' N most frequent words unseen in training."
+        ),
+    ] = 0,
     batch_size: Annotated[int, typer.Option(min=1)] = 50,
     optimizer: Annotated[str, typer.Option(help="adam|adadelta|rmsprop|sgd")] = "adam",
     learning_rate: Annotated[Optional[float], typer.Option()] = None,  # noqa: UP045
@@ -96,6 +102,9 @@ def train(
     text_column: TextColOpt = None,
     label_column: LabelColOpt = None,
     overwrite: Annotated[bool, typer.Option(help="Replace OUT if it exists.")] = False,
+    download: Annotated[
+        bool, typer.Option(help="Download --vectors NAME if it is not in the cache yet.")
+    ] = False,
 ) -> None:
     """Train a classifier on DATA and save it to OUT (with OUT/metrics.json)."""
     from embedlab import pipeline
@@ -105,6 +114,7 @@ def train(
         model=model,
         mode=mode,
         vectors=vectors,
+        download=download,
         epochs=epochs,
         seed=seed,
         maxlen=maxlen,
@@ -115,6 +125,7 @@ def train(
         optimizer=optimizer,
         learning_rate=learning_rate,
         batch_size=batch_size,
+        pretrained_vocab=pretrained_vocab,
     )
     with contextlib.redirect_stdout(sys.stderr):  # Keras' progress; stdout keeps the result
         metrics = pipeline.train(
@@ -263,10 +274,15 @@ def vectors_analogy(
         typer.echo(f"  {other:<20} {score:.4f}")
 
 
+# Commands defined in their own modules (each keeps its heavy imports inside).
 from embedlab._cli_embed import embed_app, vectors_evaluate  # noqa: E402
+from embedlab._cli_vectors import vectors_convert, vectors_download, vectors_list  # noqa: E402
 
 app.add_typer(embed_app, name="embed")
 vectors_app.command("evaluate")(vectors_evaluate)
+vectors_app.command("download")(vectors_download)
+vectors_app.command("convert")(vectors_convert)
+vectors_app.command("list")(vectors_list)
 
 
 def main() -> None:

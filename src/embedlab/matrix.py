@@ -3,7 +3,9 @@
 Row ``i`` of the matrix is the vector of the word whose id is ``i``; row 0 is
 padding and stays zero. Words the vectors lack get zeros or, as Kim (2014)
 does, seeded uniform noise ``U[-a, a]`` whose variance equals the pretrained
-vectors' own (``a = sqrt(3 * var)``).
+vectors' own (``a = sqrt(3 * var)``). With fastText model vectors (a
+`SubwordVectors`, loaded from a ``.bin``), a word they lack gets its vector
+from its character n-grams first, as fastText gives unseen words one.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ class Coverage:
         covered_tokens: int. Those tokens whose word has a vector.
         missing: list of (word, count). The most frequent words with no vector.
         added_types: int. Words given ids from the vectors that training lacks.
+        subword_types: int. Types not found, given their fastText subword
+            vector instead (not counted as covered, nor as missing).
+        subword_tokens: int. Tokens of those types.
     """
 
     vocab_types: int
@@ -44,6 +49,8 @@ class Coverage:
     covered_tokens: int
     missing: list[tuple[str, int]] = field(default_factory=list)
     added_types: int = 0
+    subword_types: int = 0
+    subword_tokens: int = 0
 
     @property
     def type_ratio(self) -> float:
@@ -64,6 +71,8 @@ class Coverage:
             "token_coverage": round(self.token_ratio, 6),
             "missing": [[word, count] for word, count in self.missing],
             "added_types": self.added_types,
+            "subword_types": self.subword_types,
+            "subword_tokens": self.subword_tokens,
         }
 
     @classmethod
@@ -76,6 +85,8 @@ class Coverage:
             covered_tokens=int(data["covered_tokens"]),
             missing=[(str(w), int(c)) for w, c in data.get("missing", [])],
             added_types=int(data.get("added_types", 0)),
+            subword_types=int(data.get("subword_types", 0)),
+            subword_tokens=int(data.get("subword_tokens", 0)),
         )
 
     def lines(self) -> list[str]:
@@ -88,6 +99,11 @@ class Coverage:
         ]
         if self.case_fallback_types:
             out.append(f"found under another case: {self.case_fallback_types:,} types")
+        if self.subword_types:
+            out.append(
+                f"built from subwords (fastText n-grams): {self.subword_types:,} types, "
+                f"{self.subword_tokens:,} tokens"
+            )
         if self.added_types:
             out.append(f"words added from the vectors (unseen in training): {self.added_types:,}")
         if self.missing:
@@ -107,6 +123,7 @@ def build_embedding_matrix(
     oov: OOVInit = "random",
     seed: int = 0,
     case_fallback: bool = True,
+    subwords: bool = True,
 ) -> tuple[np.ndarray, Coverage]:
     """Build the ``(tokenizer.vocab_size, vectors.dim)`` embedding matrix.
 
@@ -118,6 +135,10 @@ def build_embedding_matrix(
         seed: int. Seed of the random rows.
         case_fallback: bool. Look a word up as lower-case, Capitalised and
             UPPER-case when its own form has no vector.
+        subwords: bool. When `vectors` has a subword model (a fastText
+            ``.bin``), give a word still without a vector the mean of its
+            character n-grams' vectors (``vectors.subword.vector_for``)
+            rather than an `oov` row. The OOV token gets an `oov` row.
 
     Returns:
         The float32 matrix (row 0 zeros) and its `Coverage`.
@@ -157,6 +178,10 @@ def build_embedding_matrix(
             found_rows.append(row)
     if found_rows:
         matrix[np.asarray(found_ids)] = vectors.matrix[np.asarray(found_rows)]
+    subword_ids = _fill_subword_rows(matrix, missing_ids, tokenizer, vectors) if subwords else []
+    if subword_ids:
+        filled = set(subword_ids)
+        missing_ids = [i for i in missing_ids if i not in filled]
     if oov == "random" and missing_ids:
         source = vectors.matrix[np.asarray(found_rows)] if found_rows else vectors.matrix
         a = float(np.sqrt(3.0 * np.var(source, dtype=np.float64))) if source.size else 0.25
@@ -173,14 +198,39 @@ def build_embedding_matrix(
         key=lambda item: -item[1],
     )
     missing_counts = [(w, c) for w, c in missing_counts if c > 0]
+    subword_counts = [c for c in (counts.get(index_word[i], 0) for i in subword_ids) if c > 0]
     covered_tokens = sum(found_counts)
     coverage = Coverage(
-        vocab_types=sum(c > 0 for c in found_counts) + len(missing_counts),
+        vocab_types=sum(c > 0 for c in found_counts) + len(subword_counts) + len(missing_counts),
         covered_types=sum(c > 0 for c in found_counts),
         case_fallback_types=fallback,
-        vocab_tokens=covered_tokens + sum(c for _, c in missing_counts),
+        vocab_tokens=covered_tokens + sum(subword_counts) + sum(c for _, c in missing_counts),
         covered_tokens=covered_tokens,
         missing=missing_counts[:N_MISSING_SHOWN],
         added_types=sum(c == 0 for c in found_counts),
+        subword_types=len(subword_counts),
+        subword_tokens=sum(subword_counts),
     )
     return matrix, coverage
+
+
+def _fill_subword_rows(
+    matrix: np.ndarray, missing_ids: list[int], tokenizer: Tokenizer, vectors: Vectors
+) -> list[int]:
+    """Give missing words their subword vector if `vectors` has a subword model.
+
+    Returns:
+        The ids whose rows were filled (words with at least one n-gram row).
+    """
+    from embedlab.vectors.fasttext_bin import SubwordVectors
+
+    if not isinstance(vectors, SubwordVectors):
+        return []
+    ids = [i for i in missing_ids if tokenizer.index_word[i] != tokenizer.oov_token]
+    if not ids:
+        return []
+    found, n_rows = vectors.subword.lookup([tokenizer.index_word[i] for i in ids])
+    has = n_rows > 0
+    filled = np.asarray(ids)[has]
+    matrix[filled] = found[has]
+    return filled.tolist()

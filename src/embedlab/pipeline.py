@@ -49,6 +49,7 @@ class TrainOptions:
     model: str = "cnn"
     mode: str = "rand"
     vectors: str | None = None
+    download: bool = False
     epochs: int = 10
     seed: int = 0
     maxlen: int | None = None
@@ -61,12 +62,14 @@ class TrainOptions:
     learning_rate: float | None = None
     batch_size: int = 50
     oov_init: str = "random"
+    pretrained_vocab: int = 0
 
     def classifier(self) -> TextClassifier:
         return TextClassifier(
             self.model,
             mode=self.mode,
             vectors=self.vectors,
+            download_vectors=self.download,
             embedding_dim=self.embedding_dim,
             maxlen=self.maxlen,
             num_words=self.num_words,
@@ -77,6 +80,7 @@ class TrainOptions:
             learning_rate=self.learning_rate,
             batch_size=self.batch_size,
             oov_init=self.oov_init,
+            pretrained_vocab=self.pretrained_vocab,
             seed=self.seed,
         )
 

@@ -1,8 +1,11 @@
 """`Vectors`: words and their float32 vectors, with cosine-similarity queries.
 
-Storage is one read-only, C-contiguous float32 matrix whose row ``i`` is the
-vector of ``words[i]``, plus a ``key_to_index`` dict. Similarity queries use
-a lazily computed unit-normalised copy and follow gensim's
+Storage is one read-only, C-contiguous float32 matrix (float16 on request,
+to halve the memory) whose row ``i`` is the vector of ``words[i]``, plus a
+``key_to_index`` dict. The matrix may be a memory map (a cached load), which
+is never copied. Similarity queries use a lazily computed unit-normalised
+copy of the same dtype (computed, and searched, in float32 blocks of
+`BLOCK_ROWS` rows for float16) and follow gensim's
 ``KeyedVectors.most_similar`` semantics (cosine similarity to the normalised
 mean of the unit-normalised positive vectors minus the negative ones; the
 query words themselves are left out of the answer).
@@ -15,11 +18,29 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 
+from embedlab.vectors.readers import SkippedRows
+
 if TYPE_CHECKING:
     from gensim.models import KeyedVectors
 
 Query: TypeAlias = "str | np.ndarray"
 _N_WORDS_SHOWN = 5
+# Rows of a float16 matrix converted to float32 at a time by the similarity queries.
+BLOCK_ROWS = 1 << 16
+DTYPES = ("float32", "float16")
+
+
+def check_dtype(dtype: Any) -> np.dtype[Any]:
+    """The storage dtype `dtype` names: float32 or float16; ValueError otherwise."""
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        resolved = None
+    if resolved is None or resolved.name not in DTYPES:
+        raise ValueError(
+            f"`dtype` must be one of {list(DTYPES)}. Received: dtype={dtype!r}"
+        )
+    return resolved
 
 
 class Vectors:
@@ -27,8 +48,12 @@ class Vectors:
 
     Args:
         words: list of str. Distinct words, in file order.
-        matrix: np.ndarray. ``(len(words), dim)`` array of floats; stored as
-            float32 (converted if needed) and made read-only.
+        matrix: np.ndarray. ``(len(words), dim)`` array of floats; a float16
+            matrix stays float16, any other is stored as float32 (converted
+            if needed); made read-only (a view: the caller's array is not
+            changed).
+        skipped: SkippedRows or None. What the load that made these vectors
+            left out (see `load_vectors`'s ``errors``); empty by default.
 
     Raises:
         ValueError: if the shapes do not match, `dim` is 0, `matrix` is not
@@ -42,7 +67,9 @@ class Vectors:
         [('queen', 0.0)]
     """
 
-    def __init__(self, words: Sequence[str], matrix: np.ndarray) -> None:
+    def __init__(
+        self, words: Sequence[str], matrix: np.ndarray, *, skipped: SkippedRows | None = None
+    ) -> None:
         matrix = np.asarray(matrix)
         if matrix.ndim != 2:
             raise ValueError(
@@ -64,12 +91,14 @@ class Vectors:
         if len(key_to_index) != len(words):
             repeated = next(w for i, w in enumerate(words) if key_to_index[w] != i)
             raise ValueError(f"`words` must be distinct. Received: {repeated!r} more than once")
-        matrix = np.ascontiguousarray(matrix, dtype=np.float32).view()
+        dtype = np.float16 if matrix.dtype == np.float16 else np.float32
+        matrix = np.ascontiguousarray(matrix, dtype=dtype).view(np.ndarray)
         matrix.flags.writeable = False
         self._words = words
         self._matrix = matrix
         self._key_to_index = key_to_index
         self._unit: np.ndarray | None = None
+        self._skipped = skipped if skipped is not None else SkippedRows()
 
     @classmethod
     def from_keyed_vectors(cls, kv: KeyedVectors) -> Vectors:
@@ -81,7 +110,7 @@ class Vectors:
         from gensim.models import KeyedVectors
 
         kv = KeyedVectors(self.dim, count=0, dtype=np.float32)
-        kv.add_vectors(self._words, np.array(self._matrix))
+        kv.add_vectors(self._words, np.array(self._matrix, dtype=np.float32))
         return kv
 
     @property
@@ -91,8 +120,13 @@ class Vectors:
 
     @property
     def matrix(self) -> np.ndarray:
-        """The read-only, C-contiguous float32 ``(len(self), dim)`` matrix."""
+        """The read-only, C-contiguous float32 (or float16) ``(len(self), dim)`` matrix."""
         return self._matrix
+
+    @property
+    def skipped(self) -> SkippedRows:
+        """The rows the load left out, by kind (empty unless it skipped or dropped some)."""
+        return self._skipped
 
     @property
     def dim(self) -> int:
@@ -106,16 +140,33 @@ class Vectors:
 
     @property
     def unit_matrix(self) -> np.ndarray:
-        """Read-only float32 copy of `matrix` with rows scaled to unit length.
+        """Read-only copy of `matrix` (same dtype) with rows scaled to unit length.
 
-        Computed on first use and kept. All-zero rows stay zero.
+        Computed on first use and kept, in float32 blocks. All-zero rows stay zero.
         """
         if self._unit is None:
-            norms = np.linalg.norm(self._matrix, axis=1, keepdims=True)
-            unit = np.divide(self._matrix, norms, out=np.zeros_like(self._matrix), where=norms > 0)
+            matrix = self._matrix
+            unit = np.empty(matrix.shape, dtype=matrix.dtype)
+            step = BLOCK_ROWS if matrix.dtype == np.float16 else max(len(matrix), 1)
+            for start in range(0, len(matrix), step):
+                block = matrix[start : start + step].astype(np.float32, copy=False)
+                norms = np.linalg.norm(block, axis=1, keepdims=True)
+                out = unit[start : start + len(block)]
+                np.divide(block, norms, out=out, where=norms > 0)
+                out[norms[:, 0] == 0] = 0
             unit.flags.writeable = False
             self._unit = unit
         return self._unit
+
+    def _scores(self, unit: np.ndarray, query: np.ndarray) -> np.ndarray:
+        """Cosine similarity of every row of the unit matrix `unit` with the unit `query`."""
+        if unit.dtype == np.float32:
+            return unit @ query
+        scores = np.empty(len(unit), dtype=np.float32)
+        for start in range(0, len(unit), BLOCK_ROWS):
+            block = unit[start : start + BLOCK_ROWS].astype(np.float32)
+            scores[start : start + len(block)] = block @ query
+        return scores
 
     def __len__(self) -> int:
         return len(self._words)
@@ -214,7 +265,7 @@ class Vectors:
             if isinstance(query, str):
                 index = self._index(query)
                 exclude.add(index)
-                vector = self.unit_matrix[index]
+                vector = self.unit_matrix[index].astype(np.float32)
             else:
                 vector = np.asarray(query, dtype=np.float32)
                 if vector.shape != (self.dim,):
@@ -226,7 +277,7 @@ class Vectors:
         norm = np.linalg.norm(mean)
         if norm > 0:
             mean /= norm
-        scores = self.unit_matrix[:end] @ mean
+        scores = self._scores(self.unit_matrix[:end], mean)
         n_best = min(topn + len(exclude), end)
         if n_best <= 0:
             return []
@@ -238,7 +289,8 @@ class Vectors:
     def similarity(self, w1: str, w2: str) -> float:
         """Cosine similarity of two words' vectors."""
         unit = self.unit_matrix
-        return float(np.dot(unit[self._index(w1)], unit[self._index(w2)]))
+        a, b = unit[self._index(w1)], unit[self._index(w2)]
+        return float(np.dot(a.astype(np.float32), b.astype(np.float32)))
 
     def analogy(self, a: str, b: str, c: str, *, topn: int = 1) -> list[tuple[str, float]]:
         """Answer "`a` is to `b` as `c` is to ?" with ``most_similar([b, c], [a])``.

@@ -25,8 +25,12 @@ import bz2
 import gzip
 import os
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from embedlab.errors import VectorFileError
 
@@ -126,6 +130,21 @@ ZIP_MEMBER_SUFFIXES = (".txt", ".vec", ".bin")
 
 # Some editors start UTF-8 text with this mark; it is not part of the first word.
 UTF8_BOM = b"\xef\xbb\xbf"
+
+# Facebook's fastText model (``.bin``; read only, its layout is in
+# `embedlab.vectors.fasttext_bin`) starts with an int32 magic number and an
+# int32 version (``FastText::signModel`` in
+# https://github.com/facebookresearch/fastText/blob/main/src/fasttext.cc).
+FASTTEXT_BIN = "fasttext-bin"
+FASTTEXT_MAGIC = 793712314
+FASTTEXT_VERSIONS = (11, 12)
+
+
+def is_fasttext_bin(head: bytes) -> bool:
+    """Whether `head` starts with the fastText model magic number (whatever the version)."""
+    return head[:4] == FASTTEXT_MAGIC.to_bytes(4, "little")
+
+
 # How far the sniffer looks for the end of the first lines.
 _SNIFF_BYTES = 1 << 20
 
@@ -168,11 +187,66 @@ def read_decompressed(path: Path) -> tuple[bytes, str]:
         with zipfile.ZipFile(path) as archive:
             member = _zip_member(archive, name)
             return archive.read(member), f"{name}:{member}"
-    except (OSError, EOFError, zipfile.BadZipFile) as exc:
-        raise VectorFileError(
-            f"{name}: cannot read the file ({exc}); it may be truncated or not really "
-            "compressed as its first bytes say. Download or unpack it again."
-        ) from exc
+    except READ_ERRORS as exc:
+        raise unreadable_file_error(name, exc) from exc
+
+
+# What reading a damaged, truncated or mislabelled (compressed) file raises.
+READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
+
+
+def unreadable_file_error(name: str, exc: BaseException) -> VectorFileError:
+    """The error for a file that cannot be read or decompressed (`exc` says why)."""
+    return VectorFileError(
+        f"{name}: cannot read the file ({exc}); it may be truncated or not really "
+        "compressed as its first bytes say. Download or unpack it again."
+    )
+
+
+@contextmanager
+def open_decompressed(path: Path) -> Iterator[tuple[BinaryIO, str, int | None]]:
+    """Open a file to stream its content, decompressing it if its first bytes say so.
+
+    Unlike `read_decompressed`, nothing is read yet: the readers take the
+    content a chunk at a time. Reads may raise `READ_ERRORS` (see
+    `unreadable_file_error`).
+
+    Args:
+        path: Path. The file.
+
+    Yields:
+        The content as a binary stream (seekable back to its start), the name
+        to use in messages (the path, with ``:member`` appended for a zip
+        archive), and the content's size in bytes when known without reading
+        it (plain files and zip members), else None.
+
+    Raises:
+        VectorFileError: if the file cannot be opened, or a zip archive does
+            not hold exactly one vector file.
+    """
+    name = str(path)
+    with ExitStack() as stack:
+        try:
+            raw = stack.enter_context(open(path, "rb", buffering=0))
+            compression = sniff_compression(raw.read(4))
+            raw.seek(0)
+            stream: BinaryIO = cast(BinaryIO, raw)
+            size: int | None = None
+            if compression is None:
+                size = os.fstat(raw.fileno()).st_size
+            elif compression.name == "gzip":
+                stream = cast(BinaryIO, stack.enter_context(gzip.GzipFile(fileobj=raw, mode="rb")))
+            elif compression.name == "bz2":
+                stream = cast(BinaryIO, stack.enter_context(bz2.BZ2File(raw, mode="rb")))
+            else:
+                archive = stack.enter_context(zipfile.ZipFile(raw))
+                member = _zip_member(archive, name)
+                stream = cast(BinaryIO, stack.enter_context(archive.open(member)))
+                size = archive.getinfo(member).file_size
+                name = f"{name}:{member}"
+        except READ_ERRORS as exc:
+            raise unreadable_file_error(name, exc) from exc
+        yield stream, name, size
 
 
 def _zip_member(archive: zipfile.ZipFile, name: str) -> str:
@@ -231,8 +305,10 @@ def sniff_format(data: bytes) -> str:
         data: bytes. The decompressed file content (only its start is read).
 
     Returns:
-        "glove", "word2vec" or "word2vec-bin".
+        "glove", "word2vec" or "word2vec-bin"; "fasttext-bin" for a fastText model.
     """
+    if is_fasttext_bin(data):
+        return FASTTEXT_BIN
     start = len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0
     end = data.find(b"\n", start, _SNIFF_BYTES)
     header = parse_header(data[start : len(data) if end == -1 else end])
@@ -245,12 +321,15 @@ def sniff_format(data: bytes) -> str:
     return "word2vec" if _is_text_row(row, header[1]) else "word2vec-bin"
 
 
-def check_format(format: str | None) -> None:
-    """Raise ValueError unless `format` is None or a name in `FORMATS`."""
-    if format is not None and format not in FORMATS:
+def check_format(format: str | None, *, reading: bool = False) -> None:
+    """Raise ValueError unless `format` is None or a name in `FORMATS`.
+
+    With `reading`, "fasttext-bin" (which is read but not written) is accepted too.
+    """
+    known = sorted([*FORMATS, FASTTEXT_BIN] if reading else FORMATS)
+    if format is not None and format not in known:
         raise ValueError(
-            f"`format` must be one of {sorted(FORMATS)} or None to detect it. "
-            f"Received: format={format!r}"
+            f"`format` must be one of {known} or None to detect it. Received: format={format!r}"
         )
 
 

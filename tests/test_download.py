@@ -1,0 +1,329 @@
+"""Downloads against an HTTP server the test starts on 127.0.0.1; never the real network."""
+
+import hashlib
+import io
+import re
+import threading
+import urllib.request
+import zipfile
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from embedlab.cli import app
+from embedlab.errors import VectorFileError
+from embedlab.vectors import KNOWN_VECTORS, VectorSource, load_vectors
+from embedlab.vectors import download as dl
+from embedlab.vectors.download import DownloadError, download, downloads_dir
+
+
+@dataclass
+class ServerState:
+    """What the handler serves, how it misbehaves, and the requests it saw."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    break_after: int | None = None  # first GET sends only this many body bytes
+    ignore_range: bool = False
+    requests: list[tuple[str, str | None]] = field(default_factory=list)
+
+
+class RangeHandler(BaseHTTPRequestHandler):
+    """GET with ``Range: bytes=N-`` support (206 / 416), optional breakage."""
+
+    timeout = 5  # bounded: a stuck client cannot hold a server thread
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        state: ServerState = self.server.state
+        rng = self.headers.get("Range")
+        state.requests.append((self.path, rng))
+        body = state.files.get(self.path)
+        if body is None:
+            self.send_error(404)
+            return
+        start = 0
+        if rng and not state.ignore_range:
+            start = int(re.fullmatch(r"bytes=(\d+)-", rng)[1])
+            if start >= len(body):
+                self.send_response(416)
+                self.send_header("Content-Range", f"bytes */{len(body)}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
+        else:
+            self.send_response(200)
+        self.send_header("Content-Length", str(len(body) - start))
+        self.end_headers()
+        payload = body[start:]
+        if state.break_after is not None:
+            payload = payload[: state.break_after]
+            state.break_after = None  # only the first answer breaks off
+        self.wfile.write(payload)
+
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), RangeHandler)
+    httpd.state = ServerState()
+    httpd.base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield httpd
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMBEDLAB_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(dl, "RETRY_DELAY_S", 0.0)
+    return tmp_path / "home"
+
+
+def glove_text(n: int = 300, dim: int = 8, seed: int = 0) -> tuple[bytes, list[str], np.ndarray]:
+    rng = np.random.default_rng(seed)
+    words = [f"w{i}" for i in range(n)]
+    matrix = rng.standard_normal((n, dim)).astype(np.float32)
+    lines = [f"{w} {' '.join(map(str, row))}\n" for w, row in zip(words, matrix, strict=True)]
+    return "".join(lines).encode(), words, matrix
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_full_download_verified_by_sha256(server, home):
+    body, _, _ = glove_text()
+    server.state.files["/v.txt"] = body
+    sha = hashlib.sha256(body).hexdigest()
+    path = download(f"{server.base}/v.txt", sha256=sha, size=len(body))
+    assert path == home / "downloads" / "v.txt"
+    assert path.read_bytes() == body
+    assert sorted(p.name for p in path.parent.iterdir()) == ["v.txt"]  # no .part left
+    # Already there: no second request.
+    assert download(f"{server.base}/v.txt", sha256=sha) == path
+    assert len(server.state.requests) == 1
+
+
+def test_resume_after_broken_connection_is_byte_identical(server, caplog):
+    body, _, _ = glove_text()
+    server.state.files["/v.txt"] = body
+    server.state.break_after = 5000
+    path = download(f"{server.base}/v.txt", sha256=hashlib.sha256(body).hexdigest())
+    assert path.read_bytes() == body
+    assert server.state.requests == [("/v.txt", None), ("/v.txt", "bytes=5000-")]
+    assert "connection closed after 5,000" in caplog.text
+
+
+def test_part_left_by_an_earlier_run_is_resumed(server, home):
+    body, _, _ = glove_text()
+    server.state.files["/v.txt"] = body
+    (home / "downloads").mkdir(parents=True)
+    (home / "downloads" / "v.txt.part").write_bytes(body[:1234])
+    path = download(f"{server.base}/v.txt", sha256=hashlib.sha256(body).hexdigest())
+    assert path.read_bytes() == body
+    assert server.state.requests == [("/v.txt", "bytes=1234-")]
+
+
+@pytest.mark.parametrize("extra", [0, 7], ids=["complete", "longer-than-the-file"])
+def test_part_answered_416_is_kept_if_complete_else_restarted(server, home, extra):
+    body, _, _ = glove_text()
+    server.state.files["/v.txt"] = body
+    (home / "downloads").mkdir(parents=True)
+    (home / "downloads" / "v.txt.part").write_bytes(body + b"x" * extra)
+    path = download(f"{server.base}/v.txt", sha256=hashlib.sha256(body).hexdigest())
+    assert path.read_bytes() == body
+    ranges = [rng for _, rng in server.state.requests]
+    assert ranges == ([f"bytes={len(body)}-"] if not extra else [f"bytes={len(body) + 7}-", None])
+
+
+def test_server_ignoring_range_restarts_from_zero(server, caplog):
+    body, _, _ = glove_text()
+    server.state.files["/v.txt"] = body
+    server.state.break_after = 5000
+    server.state.ignore_range = True
+    path = download(f"{server.base}/v.txt", sha256=hashlib.sha256(body).hexdigest())
+    assert path.read_bytes() == body  # not the first 5000 bytes twice
+    assert server.state.requests == [("/v.txt", None), ("/v.txt", "bytes=5000-")]
+    assert "ignored the request to resume" in caplog.text
+
+
+def test_wrong_checksum_leaves_nothing_in_the_cache(server, home):
+    body, _, _ = glove_text()
+    server.state.files["/v.txt"] = body
+    wrong = "0" * 64
+    with pytest.raises(DownloadError) as info:
+        download(f"{server.base}/v.txt", sha256=wrong)
+    message = str(info.value)
+    assert f"expected sha256 {wrong}, found {hashlib.sha256(body).hexdigest()}" in message
+    assert list((home / "downloads").iterdir()) == []
+
+
+def test_wrong_size_is_refused_before_downloading(server, home):
+    server.state.files["/v.txt"] = b"x" * 100
+    with pytest.raises(DownloadError, match="has 100 bytes but 99 were expected"):
+        download(f"{server.base}/v.txt", size=99)
+    assert list((home / "downloads").iterdir()) == []
+
+
+def test_unknown_checksum_logs_the_computed_sha256(server, caplog):
+    body = b"a 1 2\n"
+    server.state.files["/v.txt"] = body
+    download(f"{server.base}/v.txt")
+    assert hashlib.sha256(body).hexdigest() in caplog.text
+    assert "only its size (6 bytes) was checked" in caplog.text
+
+
+def test_http_404_names_the_url(server, home):
+    url = f"{server.base}/missing.txt"
+    with pytest.raises(DownloadError, match=re.escape(url) + ": HTTP 404"):
+        download(url)
+    assert len(server.state.requests) == 1  # a 404 is not retried
+    assert not (home / "downloads" / "missing.txt").exists()
+
+
+def test_connection_that_keeps_breaking_gives_up_after_bounded_retries(home, monkeypatch):
+    calls = []
+
+    def always_reset(*args, **kwargs):
+        calls.append(args)
+        raise ConnectionResetError("reset by peer")
+
+    monkeypatch.setattr(urllib.request, "urlopen", always_reset)
+    with pytest.raises(DownloadError, match="download failed after 2 retries .*reset by peer"):
+        download("http://127.0.0.1:9/v.txt", retries=2)
+    assert len(calls) == 3
+    assert not (home / "downloads" / "v.txt").exists()
+
+
+def test_argument_validation():
+    with pytest.raises(ValueError, match="64 hex digits"):
+        download("http://127.0.0.1/v.txt", sha256="abc")
+    with pytest.raises(ValueError, match="only http:// and https://"):
+        download("ftp://127.0.0.1/v.txt")
+    with pytest.raises(VectorFileError, match="Known names: .*glove-840B-300d"):
+        download("glove-840B-301d")
+
+
+@pytest.fixture
+def test_catalogue(monkeypatch, server):
+    """Two entries sharing one zip, like glove.6B.zip, served by the local server."""
+    members = {}
+    for dim in (4, 6):
+        members[f"tiny.{dim}d.txt"], _, _ = glove_text(50, dim, seed=dim)
+    server.state.files["/tiny.zip"] = zipped(members)
+    for dim in (4, 6):
+        source = VectorSource(
+            f"tiny-{dim}d",
+            "test vectors",
+            dim=dim,
+            n_words=50,
+            source="test",
+            url=f"{server.base}/tiny.zip",
+            filename=f"tiny.{dim}d.txt",
+            archive="tiny.zip",
+        )
+        monkeypatch.setitem(KNOWN_VECTORS, source.name, source)
+    return members
+
+
+def test_named_zip_member_is_extracted_and_the_shared_archive_kept(server, test_catalogue, home):
+    path = download("tiny-4d")
+    assert path == downloads_dir() / "tiny.4d.txt"
+    assert path.read_bytes() == test_catalogue["tiny.4d.txt"]
+    assert sorted(p.name for p in path.parent.iterdir()) == ["tiny.4d.txt", "tiny.zip"]
+    vectors = load_vectors("tiny-4d")
+    assert (len(vectors), vectors.dim) == (50, 4)
+    # The sibling unpacks from the kept archive: no second request.
+    vectors = load_vectors("tiny-6d", download=True)
+    assert (len(vectors), vectors.dim) == (50, 6)
+    assert len(server.state.requests) == 1
+
+
+def test_archive_used_by_one_entry_is_deleted_after_unpacking(server, test_catalogue, home):
+    del KNOWN_VECTORS["tiny-6d"]
+    download("tiny-4d")
+    assert sorted(p.name for p in downloads_dir().iterdir()) == ["tiny.4d.txt"]
+
+
+def test_loading_a_name_not_downloaded_prints_the_command_and_downloads_nothing(home, monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError("load_vectors must not download without download=True")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    with pytest.raises(VectorFileError) as info:
+        load_vectors("glove-6B-100d", vocab=["movie"])
+    message = str(info.value)
+    assert "embedlab vectors download glove-6B-100d" in message
+    assert "download=True" in message and "https://nlp.stanford.edu/data/glove.6B.zip" in message
+    assert not home.exists() or not any(home.rglob("*"))
+
+
+def test_cli_download_from_a_mirror_then_load_by_name(server, home):
+    """The real catalogue entry glove-6B-100d, with --url pointing at the local server."""
+    members = {f"glove.6B.{d}d.txt": glove_text(20, d, seed=d)[0] for d in (50, 100, 200, 300)}
+    server.state.files["/mirror/glove.6B.zip"] = zipped(members)
+    result = CliRunner().invoke(
+        app, ["vectors", "download", "glove-6B-100d", "--url", f"{server.base}/mirror/glove.6B.zip"]
+    )
+    assert result.exit_code == 0, result.output
+    path = home / "downloads" / "glove.6B.100d.txt"
+    assert str(path) in result.output
+    assert path.read_bytes() == members["glove.6B.100d.txt"]
+    assert (home / "downloads" / "glove.6B.zip").is_file()  # shared by the other dims
+    vectors = load_vectors("glove-6B-100d")
+    assert (len(vectors), vectors.dim) == (20, 100)
+
+
+def test_cli_download_url_into_dir_and_404(server, tmp_path):
+    server.state.files["/v.txt"] = b"a 1 2\n"
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["vectors", "download", f"{server.base}/v.txt", "--dir", str(tmp_path / "d")]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "d" / "v.txt").read_bytes() == b"a 1 2\n"
+    result = runner.invoke(app, ["vectors", "download", f"{server.base}/nope.txt"])
+    assert isinstance(result.exception, DownloadError)
+    assert f"{server.base}/nope.txt: HTTP 404" in str(result.exception)
+
+
+def test_classifier_passes_download_on(home, monkeypatch):
+    from embedlab import pipeline
+
+    seen = {}
+
+    def fake_load(path_or_name, **kwargs):
+        seen.update(kwargs)
+        raise VectorFileError("stop here")
+
+    monkeypatch.setattr("embedlab.vectors.load_vectors", fake_load)
+    clf = pipeline.TrainOptions(mode="rand", vectors="glove-6B-100d", download=True).classifier()
+    with pytest.raises(VectorFileError, match="stop here"):
+        clf._vectors_dim()
+    assert seen["download"] is True
+
+
+def test_list_says_where_each_set_is(server, test_catalogue, capsys):
+    from embedlab._cli_vectors import vectors_list
+
+    download("tiny-4d")
+    vectors_list()
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert lines["glove-6B-50d"].endswith("offline (package)")
+    assert lines["tiny-4d"].endswith("downloaded")
+    assert lines["glove-840B-300d"].endswith("to download (~2,177 MB)")
