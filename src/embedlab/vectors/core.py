@@ -37,9 +37,7 @@ def check_dtype(dtype: Any) -> np.dtype[Any]:
     except TypeError:
         resolved = None
     if resolved is None or resolved.name not in DTYPES:
-        raise ValueError(
-            f"`dtype` must be one of {list(DTYPES)}. Received: dtype={dtype!r}"
-        )
+        raise ValueError(f"`dtype` must be one of {list(DTYPES)}. Received: dtype={dtype!r}")
     return resolved
 
 

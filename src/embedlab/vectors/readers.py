@@ -256,10 +256,10 @@ class _LineChunks:
             self._buf = grown
 
     def _fill(self) -> None:
-        room = memoryview(self._buf)[: len(self._buf) - 1]  # one byte kept for a final b"\n"
+        room = self._buf.data[: len(self._buf) - 1]  # one byte kept for a final b"\n"
         try:
             while not self._eof and self._end < len(room):
-                n = self._f.readinto(room[self._end :])
+                n = self._f.readinto(room[self._end :])  # type: ignore[attr-defined]
                 if not n:
                     self._eof = True
                 self._end += n or 0
@@ -419,7 +419,13 @@ class _TextRows:
 
     def rows(self) -> Rows:
         numbers = np.concatenate(self.numbers) if self.numbers else np.empty(0, np.int64)
-        return Rows(self.words, self.matrix.finish(), numbers, "line", self.problems.report)
+        return Rows(
+            self.words,
+            self.matrix.finish(),
+            numbers,  # type: ignore[arg-type]
+            "line",
+            self.problems.report,
+        )
 
     def add_chunk(
         self, chunk: np.ndarray, base: int, remaining: int | None, *, unterminated: bool
@@ -505,7 +511,7 @@ class _TextRows:
             self.matrix.commit(len(numbers))
         else:
             self.matrix.append(values[: len(numbers)])
-        self.words.extend(words)
+        self.words.extend(words)  # type: ignore[arg-type]
         self.numbers.append(numbers)
 
     def _add_lines(self, lines: list[bytes], base: int, unterminated: bool) -> None:
@@ -536,7 +542,7 @@ class _TextRows:
                 last -= 1
             self.last_row = max(self.last_row, base + last if last >= 0 else 0)
         self.matrix.append(values)
-        self.words.extend(words)
+        self.words.extend(words)  # type: ignore[arg-type]
         self.numbers.append(np.asarray(keep, dtype=np.int64) + base)
 
     def _exact_lines(
