@@ -15,6 +15,7 @@ import struct
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -424,25 +425,47 @@ def test_damaged_files_are_errors_naming_the_file(model_path, tmp_path):
         load_vectors(packed)
 
 
+def train_fasttext(fasttext: Any, corpus: Path, options: dict[str, Any]) -> Any:
+    """Train with the `fasttext` package; its 0.9.2 wheels sometimes end a run on a tiny
+    corpus in 'Encountered NaN' (facebookresearch/fastText#1278), so try a few times."""
+    for attempt in range(5):
+        try:
+            return fasttext.train_unsupervised(
+                str(corpus),
+                dim=DIM,
+                minCount=1,
+                epoch=1,
+                bucket=BUCKET,
+                thread=1,
+                verbose=0,
+                lr=0.01 / (attempt + 1),
+                **options,
+            )
+        except RuntimeError as exc:
+            if "NaN" not in str(exc):
+                raise
+    pytest.skip("the fasttext package diverged on every attempt")
+
+
 def test_fasttext_package_agrees(tmp_path):
     fasttext = pytest.importorskip("fasttext")
     corpus = tmp_path / "corpus.txt"
     corpus.write_text("\n".join(" ".join(s) for s in make_sentences(300)), encoding="utf-8")
     for options in ({"model": "skipgram"}, {"model": "cbow", "minn": 1, "maxn": 3}):
-        model = fasttext.train_unsupervised(
-            str(corpus), dim=DIM, minCount=1, epoch=1, bucket=BUCKET, thread=1, verbose=0, **options
-        )
+        model = train_fasttext(fasttext, corpus, options)
         path = tmp_path / "ft.bin"
         model.save_model(str(path))
         vectors = load_vectors(path)
         assert vectors.words == model.words and "</s>" in vectors
         for word in vectors.words:
-            np.testing.assert_allclose(vectors[word], model.get_word_vector(word), atol=1e-5)
+            np.testing.assert_allclose(
+                vectors[word], model.get_word_vector(word), rtol=1e-5, atol=1e-5
+            )
         for word in OOV_WORDS + ["</s>"]:
             expected_rows = model.get_subwords(word)[1].tolist()
             assert vectors.subword.subword_rows(word).tolist() == expected_rows, word
             np.testing.assert_allclose(
-                vectors.subword.vector_for(word), model.get_word_vector(word), atol=1e-5
+                vectors.subword.vector_for(word), model.get_word_vector(word), rtol=1e-5, atol=1e-5
             )
 
 

@@ -134,7 +134,8 @@ def read_entry(
     if limit is not None:
         words, matrix = words[:limit], matrix[:limit]
     if vocab is not None:
-        lowered = text.lower().split("\n")
+        lowered_text = text.lower()
+        lowered = words if lowered_text == text else lowered_text.split("\n")
         rows = [i for i in range(len(words)) if lowered[i] in vocab]
         words = [words[i] for i in rows]
         matrix = np.ascontiguousarray(matrix[rows])

@@ -2,7 +2,9 @@
 
 Storage is one read-only, C-contiguous float32 matrix (float16 on request,
 to halve the memory) whose row ``i`` is the vector of ``words[i]``, plus a
-``key_to_index`` dict. The matrix may be a memory map (a cached load), which
+``key_to_index`` dict built on the first lookup (so a load that only hands its
+rows on, such as a cached load or `build_embedding_matrix` from a restricted
+one, never pays for a dict of every word). The matrix may be a memory map (a cached load), which
 is never copied. Similarity queries use a lazily computed unit-normalised
 copy of the same dtype (computed, and searched, in float32 blocks of
 `BLOCK_ROWS` rows for float16) and follow gensim's
@@ -85,16 +87,28 @@ class Vectors:
                 f"`words` and `matrix` rows must match. Received: {len(words)} words and "
                 f"matrix.shape={matrix.shape}"
             )
-        key_to_index = dict(zip(words, range(len(words)), strict=True))
-        if len(key_to_index) != len(words):
-            repeated = next(w for i, w in enumerate(words) if key_to_index[w] != i)
+        repeats = repeated_positions(words)
+        if len(repeats):
+            repeated = words[int(repeats[0])]
             raise ValueError(f"`words` must be distinct. Received: {repeated!r} more than once")
+        self._store(words, matrix, skipped)
+
+    @classmethod
+    def _from_distinct(
+        cls, words: list[str], matrix: np.ndarray, *, skipped: SkippedRows | None = None
+    ) -> Vectors:
+        """A `Vectors` of words a loader already made distinct, kept without a copy or check."""
+        vectors = cls.__new__(cls)
+        vectors._store(words, matrix, skipped)
+        return vectors
+
+    def _store(self, words: list[str], matrix: np.ndarray, skipped: SkippedRows | None) -> None:
         dtype = np.float16 if matrix.dtype == np.float16 else np.float32
         matrix = np.ascontiguousarray(matrix, dtype=dtype).view(np.ndarray)
         matrix.flags.writeable = False
         self._words = words
         self._matrix = matrix
-        self._key_to_index = key_to_index
+        self._key_to_index: dict[str, int] | None = None
         self._unit: np.ndarray | None = None
         self._skipped = skipped if skipped is not None else SkippedRows()
 
@@ -133,7 +147,9 @@ class Vectors:
 
     @property
     def key_to_index(self) -> dict[str, int]:
-        """Row of each word (do not modify the dict)."""
+        """Row of each word (do not modify the dict); built on first use."""
+        if self._key_to_index is None:
+            self._key_to_index = dict(zip(self._words, range(len(self._words)), strict=True))
         return self._key_to_index
 
     @property
@@ -170,7 +186,7 @@ class Vectors:
         return len(self._words)
 
     def __contains__(self, word: object) -> bool:
-        return word in self._key_to_index
+        return word in self.key_to_index
 
     def __getitem__(self, word: str) -> np.ndarray:
         """The read-only vector of `word`.
@@ -179,14 +195,14 @@ class Vectors:
             KeyError: if `word` has no vector; the message suggests another
                 case of the word when one is present.
         """
-        index = self._key_to_index.get(word)
+        index = self.key_to_index.get(word)
         if index is None:
             raise KeyError(self._missing_message(word))
         return self._matrix[index]
 
     def get(self, word: str, default: Any = None) -> Any:
         """The vector of `word`, or `default` if it has none."""
-        index = self._key_to_index.get(word)
+        index = self.key_to_index.get(word)
         return default if index is None else self._matrix[index]
 
     def __repr__(self) -> str:
@@ -196,13 +212,13 @@ class Vectors:
         message = f"{word!r} has no vector (the vectors hold {len(self):,} words)"
         if isinstance(word, str):
             variants = {word.lower(), word.capitalize(), word.upper(), word.title()} - {word}
-            found = sorted(v for v in variants if v in self._key_to_index)
+            found = sorted(v for v in variants if v in self.key_to_index)
             if found:
                 message += f"; found under another case: {', '.join(map(repr, found))}"
         return message
 
     def _index(self, word: str) -> int:
-        index = self._key_to_index.get(word)
+        index = self.key_to_index.get(word)
         if index is None:
             raise KeyError(self._missing_message(word))
         return index
@@ -298,6 +314,28 @@ class Vectors:
             [('queen', 0.85...)]
         """
         return self.most_similar(positive=[b, c], negative=[a], topn=topn)
+
+
+def repeated_positions(words: Sequence[str]) -> np.ndarray:
+    """Positions of the words equal to an earlier word, ascending (int64).
+
+    Compares the words' hashes in NumPy and only the words whose hash repeats
+    in Python, so checking 400,000 distinct words needs a few MB, not a set.
+    """
+    hashes = np.fromiter(map(hash, words), dtype=np.int64, count=len(words))
+    ordered = np.sort(hashes)
+    repeated_hashes = ordered[1:][ordered[1:] == ordered[:-1]]
+    del ordered
+    if len(repeated_hashes) == 0:
+        return np.empty(0, dtype=np.int64)
+    candidates = np.flatnonzero(np.isin(hashes, repeated_hashes)).tolist()
+    seen: set[str] = set()
+    repeats = []
+    for i in candidates:
+        if words[i] in seen:
+            repeats.append(i)
+        seen.add(words[i])
+    return np.asarray(repeats, dtype=np.int64)
 
 
 def _as_list(queries: Query | Iterable[Query]) -> list[Query]:

@@ -16,7 +16,7 @@ import numpy as np
 
 from embedlab.errors import VectorFileError
 from embedlab.vectors.cache import CacheOptions, read_entry, write_entry
-from embedlab.vectors.core import Vectors, check_dtype
+from embedlab.vectors.core import Vectors, check_dtype, repeated_positions
 from embedlab.vectors.download import resolve_download
 from embedlab.vectors.fasttext_bin import read_fasttext_bin, sniff_fasttext_bin
 from embedlab.vectors.formats import (
@@ -137,7 +137,7 @@ def load_vectors(
     words, matrix, repeats = _drop_duplicates(rows, name=path_or_name)
     if repeats:
         warnings.warn(repeats, UserWarning, stacklevel=2)
-    return Vectors(words, matrix.astype(storage, copy=False), skipped=rows.skipped)
+    return Vectors._from_distinct(words, matrix.astype(storage, copy=False), skipped=rows.skipped)
 
 
 def _load_file(
@@ -155,7 +155,7 @@ def _load_file(
             for message in cached.warnings:
                 warnings.warn(message, UserWarning, stacklevel=3)
             skipped = SkippedRows.from_dict(str(path), cached.skipped)
-            return Vectors(cached.words, cached.matrix, skipped=skipped)
+            return Vectors._from_distinct(cached.words, cached.matrix, skipped=skipped)
     rows = _read_file(path, options, vocab=vocab, limit=limit)
     words, matrix, repeats = _drop_duplicates(rows, name=path)
     skipped = rows.skipped or SkippedRows(str(path))
@@ -183,7 +183,7 @@ def _load_file(
                 UserWarning,
                 stacklevel=3,
             )
-    return Vectors(words, matrix, skipped=skipped)
+    return Vectors._from_distinct(words, matrix, skipped=skipped)
 
 
 def _read_file(
@@ -246,11 +246,11 @@ def _drop_duplicates(
     The repeats are counted in ``rows.skipped`` (made if None) as "duplicate".
     """
     words = rows.words
-    if len(set(words)) == len(words):
+    dropped = repeated_positions(words).tolist()
+    if not dropped:
         return words, rows.matrix, None
-    first = dict(zip(reversed(words), range(len(words) - 1, -1, -1), strict=True))
-    keep = [i for i, word in enumerate(words) if first[word] == i]
-    dropped = [i for i, word in enumerate(words) if first[word] != i]
+    keep = np.ones(len(words), dtype=bool)
+    keep[dropped] = False
     if rows.skipped is None:
         rows.skipped = SkippedRows(str(name), rows.unit)
     for i in dropped:
@@ -260,4 +260,5 @@ def _drop_duplicates(
         f"{name}: {len(dropped)} repeated word(s) ignored, keeping the first vector of each "
         f"(first repeat: {words[dropped[0]]!r} on {where})."
     )
-    return [words[i] for i in keep], rows.matrix[keep], message
+    kept = [word for word, k in zip(words, keep.tolist(), strict=True) if k]
+    return kept, rows.matrix[keep], message

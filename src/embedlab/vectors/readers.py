@@ -53,9 +53,11 @@ from embedlab.vectors.formats import (
 )
 
 # Bytes of text parsed per chunk: bounds the memory a load needs beside the matrix.
-TEXT_CHUNK_BYTES = 1 << 22
+TEXT_CHUNK_BYTES = 1 << 21
 # Chunks at least this big go through the compiled parser; smaller ones use np.loadtxt.
 KERNEL_MIN_BYTES = 1 << 20
+# Line numbers kept for messages: 4 bytes a row (files of over 2**32 lines do not exist).
+LINE_DTYPE = np.uint32
 # Most threads the compiled parser runs on (each parses part of a chunk).
 MAX_THREADS = 8
 # Bytes of a word2vec binary file read per step.
@@ -69,16 +71,19 @@ _WHITESPACE = b" \t\r\n\f\v"
 # Exact doubles 10**0 .. 10**22 (Clinger's fast path needs exactly these).
 _POWERS_OF_TEN = np.array([10.0**i for i in range(23)])
 
-# What `errors="skip"` leaves out, by kind, as the report words it.
-SKIP_KINDS: dict[str, str] = {
-    "blank": "blank line",
-    "too-few-numbers": "too few numbers",
-    "too-many-numbers": "too many numbers",
-    "not-a-number": "a field that is not a number",
-    "truncated": "last line cut short",
-    "undecodable": "word not valid in the encoding",
-    "duplicate": "repeated word (the first kept)",
-    "header": "header count that does not match the rows",
+# What `errors="skip"` leaves out, by kind, as the report words it: (one, several).
+SKIP_KINDS: dict[str, tuple[str, str]] = {
+    "blank": ("blank line", "blank lines"),
+    "too-few-numbers": ("row with too few numbers", "rows with too few numbers"),
+    "too-many-numbers": ("row with too many numbers", "rows with too many numbers"),
+    "not-a-number": (
+        "row with a field that is not a number",
+        "rows with a field that is not a number",
+    ),
+    "truncated": ("last line cut short", "last lines cut short"),
+    "undecodable": ("word not valid in the encoding", "words not valid in the encoding"),
+    "duplicate": ("repeated word (the first kept)", "repeated words (the first kept)"),
+    "header": ("header count that does not match the rows", "header counts that do not match"),
 }
 
 
@@ -123,7 +128,7 @@ class SkippedRows:
                 numbers = ", ".join(map(str, self.examples[kind]))
                 more = ", ..." if count > len(self.examples[kind]) else ""
                 where = f"{self.unit}{'s' if count > 1 else ''} {numbers}{more}"
-                parts.append(f"{count} {SKIP_KINDS[kind]} ({where})")
+                parts.append(f"{count} {SKIP_KINDS[kind][count > 1]} ({where})")
         return f"{self.name}: skipped {'; '.join(parts)}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -418,7 +423,7 @@ class _TextRows:
         self._scratch = np.empty((0, dim), dtype=np.float32)
 
     def rows(self) -> Rows:
-        numbers = np.concatenate(self.numbers) if self.numbers else np.empty(0, np.int64)
+        numbers = np.concatenate(self.numbers) if self.numbers else np.empty(0, LINE_DTYPE)
         return Rows(
             self.words,
             self.matrix.finish(),
@@ -499,7 +504,7 @@ class _TextRows:
             later -= 1
         if later >= 0:
             self._row_at(base + later)
-        numbers = np.arange(base, base + n_lines, dtype=np.int64)
+        numbers = np.arange(base, base + n_lines, dtype=LINE_DTYPE)
         if drop:
             keep = np.ones(n_lines, dtype=bool)
             keep[drop] = False
@@ -543,7 +548,7 @@ class _TextRows:
             self.last_row = max(self.last_row, base + last if last >= 0 else 0)
         self.matrix.append(values)
         self.words.extend(words)  # type: ignore[arg-type]
-        self.numbers.append(np.asarray(keep, dtype=np.int64) + base)
+        self.numbers.append((np.asarray(keep, dtype=np.int64) + base).astype(LINE_DTYPE))
 
     def _exact_lines(
         self, lines: list[bytes], keep: list[int], base: int, last_line: int
