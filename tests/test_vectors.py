@@ -436,3 +436,15 @@ def test_import_loads_no_heavy_modules():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_binary_block_boundaries_keep_records(kv, tmp_path, monkeypatch):
+    from embedlab.vectors import binary
+
+    path = write_reference(kv, tmp_path / "v.bin", "word2vec-bin")
+    monkeypatch.setattr(binary, "BINARY_CHUNK_BYTES", 50)  # records cut across blocks
+    assert_same(load_vectors(path, cache=False), gensim_load(path, "word2vec-bin"))
+    wanted = {word.lower() for word in kv.index_to_key[::5]}
+    some = load_vectors(path, vocab=wanted, cache=False)
+    assert some.words == [word for word in kv.index_to_key if word.lower() in wanted]
+    np.testing.assert_array_equal(some.matrix, kv[some.words])

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 
-from embedlab.vectors.readers import SkippedRows
+from embedlab.vectors.rows import SkippedRows
 
 if TYPE_CHECKING:
     from gensim.models import KeyedVectors

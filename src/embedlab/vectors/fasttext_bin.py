@@ -61,7 +61,7 @@ from embedlab.vectors.formats import (
     is_fasttext_bin,
     sniff_compression,
 )
-from embedlab.vectors.readers import SkippedRows
+from embedlab.vectors.rows import SkippedRows
 
 # (name, numpy dtype, meaning) of each field, in file order.
 Field = tuple[str, str, str]

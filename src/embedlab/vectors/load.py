@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from embedlab.errors import VectorFileError
+from embedlab.vectors.binary import read_binary
 from embedlab.vectors.cache import CacheOptions, read_entry, write_entry
 from embedlab.vectors.core import Vectors, check_dtype, repeated_positions
 from embedlab.vectors.download import resolve_download
@@ -30,7 +31,8 @@ from embedlab.vectors.formats import (
     unreadable_file_error,
 )
 from embedlab.vectors.npy import read_npy_pair
-from embedlab.vectors.readers import Rows, SkippedRows, check_errors, read_binary, read_text
+from embedlab.vectors.readers import read_text
+from embedlab.vectors.rows import Rows, SkippedRows, check_errors
 from embedlab.vectors.sources import KNOWN_VECTORS, read_named
 
 # Bytes `sniff_format` looks at: the first line and the one after it, up to 1 MiB each.

@@ -21,7 +21,7 @@ import numpy as np
 
 from embedlab.errors import VectorFileError
 from embedlab.vectors.core import Vectors
-from embedlab.vectors.readers import Rows
+from embedlab.vectors.rows import Rows
 
 NPY_SUFFIX = ".npy"
 VOCAB_SUFFIX = ".vocab.txt"

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from embedlab.errors import VectorFileError
-from embedlab.vectors.readers import Rows
+from embedlab.vectors.rows import Rows
 
 DOWNLOAD_COMMAND = "embedlab vectors download {name}"
 
