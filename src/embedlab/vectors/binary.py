@@ -16,6 +16,7 @@ import numpy as np
 from embedlab.errors import VectorFileError
 from embedlab.vectors.formats import BINARY_DTYPE, READ_ERRORS, parse_header, unreadable_file_error
 from embedlab.vectors.rows import (
+    LINE_DTYPE,
     WHITESPACE,
     BadRow,
     GrowingMatrix,
@@ -146,10 +147,11 @@ class _BinaryRows:
         self.name, self.encoding, self.vocab, self.problems = name, encoding, vocab, problems
         self.matrix = GrowingMatrix(dim, dtype, 1)
         self.words: list[str] = []
-        self.numbers: list[int] = []
+        self.numbers: list[np.ndarray] = []
 
     def rows(self) -> Rows:
-        return Rows(self.words, self.matrix.finish(), self.numbers, "record", self.problems.report)
+        numbers = np.concatenate(self.numbers) if self.numbers else np.empty(0, LINE_DTYPE)
+        return Rows(self.words, self.matrix.finish(), numbers, "record", self.problems.report)
 
     def add(
         self, data: bytes, raw_words: list[bytes], starts: list[int], *, first: int, nbytes: int
@@ -167,10 +169,9 @@ class _BinaryRows:
         self.matrix.append(windows[np.asarray(starts)[np.asarray(keep)]].view(BINARY_DTYPE))
         if len(keep) == len(raw_words):
             self.words.extend(words)
-            self.numbers.extend(range(first, first + len(keep)))
         else:
             self.words.extend(words[i] for i in keep)
-            self.numbers.extend(first + i for i in keep)
+        self.numbers.append((np.asarray(keep, dtype=np.int64) + first).astype(LINE_DTYPE))
 
     def _decode_each(self, raw_words: list[bytes], first: int) -> tuple[list[str], list[int]]:
         words, keep = [], []
