@@ -275,7 +275,7 @@ class _TextRows:
         return Rows(
             self.words,
             self.matrix.finish(),
-            numbers,  # type: ignore[arg-type]
+            numbers,
             "line",
             self.problems.report,
         )

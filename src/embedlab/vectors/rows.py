@@ -108,7 +108,7 @@ class Rows:
 
     words: list[str]
     matrix: np.ndarray
-    lines: Sequence[int]
+    lines: Sequence[int] | np.ndarray
     unit: str
     skipped: SkippedRows | None = None
 
