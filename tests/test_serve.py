@@ -96,7 +96,8 @@ def test_health_info_and_docs(client, saved):
 
 BAD_REQUESTS = [
     ("malformed JSON", b'{"texts": ["a"', "not valid JSON"),
-    ("not UTF-8", b'{"texts": ["\xff"]}', "not UTF-8 JSON"),
+    ("not UTF-8", b'{"texts": ["\xff"]}', "could not be read as JSON"),
+    ("nested too deep", b'{"texts": ' + b"[" * 100_000, "could not be read as JSON"),
     ("no body", b"", "must be a JSON object"),
     ("a list, not an object", b'["a"]', "must be a JSON object"),
     ("texts not a list", b'{"texts": "one text"}', "texts: Input should be a valid list"),
@@ -350,3 +351,11 @@ def test_cli_serve_of_a_wrong_directory_exits_2_with_a_message(tmp_path):
     assert result.returncode == 2
     assert "not a saved embedlab classifier" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_app_can_be_started_again_after_shutdown(saved, reference):
+    app = create_app(saved, limits=ServeLimits(max_wait_ms=1))
+    for _ in range(2):
+        with TestClient(app) as client:
+            reply = client.post("/predict", json={"texts": ["superb film"]}).json()
+            assert reply["predictions"][0]["label"] == reference.predict(["superb film"])[0]

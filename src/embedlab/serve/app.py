@@ -17,6 +17,7 @@ built inside `create_app` from the limits.
 
 import asyncio
 import logging
+import math
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -92,11 +93,22 @@ def _error_message(errors: list[dict[str, Any]]) -> str:
     return "; ".join(lines)
 
 
+def _finite(value: Any) -> Any:
+    """`value` with NaN and infinities as None: JSON responses cannot hold them."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
 def describe_service(directory: str | os.PathLike[str], limits: ServeLimits) -> dict[str, Any]:
     """What ``GET /info`` shows (without the counters): model, metrics and limits."""
     from embedlab.pipeline import describe
 
-    saved = describe(directory)
+    saved = _finite(describe(directory))
     model = saved.get("model", {})
     return {
         "labels": saved["labels"],
@@ -220,7 +232,7 @@ def create_app(directory: str | os.PathLike[str], *, limits: ServeLimits | None 
     async def http_error(request: Any, exc: StarletteHTTPException) -> Any:
         message = str(exc.detail)
         if message == "There was an error parsing the body":  # FastAPI's words for bad bytes
-            message = f"the request body is not UTF-8 JSON; send a JSON object like {EXAMPLE_BODY}"
+            message = f"the request body could not be read as JSON; send one like {EXAMPLE_BODY}"
         return JSONResponse(
             status_code=exc.status_code,
             content={"message": message, "detail": exc.detail},

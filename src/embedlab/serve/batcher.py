@@ -80,6 +80,11 @@ def bucketed_predict(
     return predict
 
 
+def _model_thread() -> ThreadPoolExecutor:
+    """One worker thread: model calls run one at a time, off the event loop."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedlab-model")
+
+
 @dataclass
 class BatchStats:
     """Counters of a predictor, shown by ``GET /info``.
@@ -114,18 +119,23 @@ class DirectPredictor:
 
     def __init__(self, predict: PredictFn) -> None:
         self._predict = predict
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedlab-model")
+        self._executor: ThreadPoolExecutor | None = None
         self.stats = BatchStats()
 
     async def start(self) -> None:
-        """Nothing to start; here for the same interface as `MicroBatcher`."""
+        """Start the worker thread."""
+        self._executor = _model_thread()
 
     async def close(self) -> None:
         """Stop the worker thread."""
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
 
     async def predict(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities of `texts`, computed off the event loop."""
+        if self._executor is None:
+            raise RuntimeError("Call `await predictor.start()` before `predict`.")
         texts = list(texts)
         loop = asyncio.get_running_loop()
         proba = await loop.run_in_executor(self._executor, self._predict, texts)
@@ -172,7 +182,7 @@ class MicroBatcher:
         self.max_batch = max_batch
         self.max_wait_ms = max_wait_ms
         self.stats = BatchStats()
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedlab-model")
+        self._executor: ThreadPoolExecutor | None = None
         # A deque and an event rather than an asyncio.Queue: waiting on the
         # event can time out without ever losing a request.
         self._pending: deque[_Pending] = deque()
@@ -185,6 +195,7 @@ class MicroBatcher:
         if self._worker is not None:
             raise RuntimeError("This MicroBatcher is already started.")
         self._arrived = asyncio.Event()
+        self._executor = _model_thread()
         self._worker = asyncio.create_task(self._run(), name="embedlab-batcher")
 
     async def close(self) -> None:
@@ -198,7 +209,10 @@ class MicroBatcher:
             item = self._pending.popleft()
             if not item.future.done():
                 item.future.set_exception(RuntimeError("The server is shutting down."))
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._queued_texts = 0
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
 
     async def predict(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities of `texts`, computed in a batch with concurrent requests."""
@@ -243,6 +257,11 @@ class MicroBatcher:
         texts = [text for item in batch for text in item.texts]
         try:
             proba = await loop.run_in_executor(self._executor, self._predict, texts)
+        except asyncio.CancelledError:  # closing while the model runs
+            for item in batch:
+                if not item.future.done():
+                    item.future.set_exception(RuntimeError("The server is shutting down."))
+            raise
         except Exception as e:  # the model's failure is each request's failure
             for item in batch:
                 if not item.future.done():
