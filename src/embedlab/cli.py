@@ -276,6 +276,7 @@ def vectors_analogy(
 
 # Commands defined in their own modules (each keeps its heavy imports inside).
 from embedlab._cli_embed import embed_app, vectors_evaluate  # noqa: E402
+from embedlab._cli_serve import serve  # noqa: E402
 from embedlab._cli_vectors import vectors_convert, vectors_download, vectors_list  # noqa: E402
 
 app.add_typer(embed_app, name="embed")
@@ -283,6 +284,7 @@ vectors_app.command("evaluate")(vectors_evaluate)
 vectors_app.command("download")(vectors_download)
 vectors_app.command("convert")(vectors_convert)
 vectors_app.command("list")(vectors_list)
+app.command("serve")(serve)
 
 
 def main() -> None:

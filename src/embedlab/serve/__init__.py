@@ -1,0 +1,9 @@
+"""Serve a saved classifier over HTTP: FastAPI app, micro-batching, uvicorn runner.
+
+Needs the ``serve`` extra (``pip install 'embedlab[serve]'``); importing this
+package imports neither FastAPI nor Keras, `create_app` does.
+"""
+
+from embedlab.serve.app import ServeLimits, create_app, describe_service, serve
+
+__all__ = ["ServeLimits", "create_app", "describe_service", "serve"]
