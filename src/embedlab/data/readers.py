@@ -245,7 +245,7 @@ def _read_folder(path: Path, encoding: str) -> Part:
             "holding one file per document, e.g. train/pos/*.txt and train/neg/*.txt."
         )
     texts: list[str] = []
-    labels: list[str] = []
+    labels: list[Label] = []
     for class_dir in class_dirs:
         files = sorted(
             (e for e in os.scandir(class_dir.path) if not e.name.startswith(".")),
@@ -269,7 +269,7 @@ def _read_folder(path: Path, encoding: str) -> Part:
 
 def _read_label_text(path: Path, encoding: str) -> Part:
     texts: list[str] = []
-    labels: list[str] = []
+    labels: list[Label] = []
     for number, line in enumerate(iter_lines(path, encoding), start=1):
         parts = line.split(None, 1)
         if not parts:
