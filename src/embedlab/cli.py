@@ -118,7 +118,7 @@ def train(
     ] = False,
     validation_split: Annotated[
         Optional[float],  # noqa: UP045
-        typer.Option(help="Hold out this fraction of the training data as dev data (0.1)."),
+        typer.Option(help="Hold out this fraction of DATA as dev data (e.g. 0.1) for --patience."),
     ] = None,
     patience: Annotated[
         Optional[int],  # noqa: UP045

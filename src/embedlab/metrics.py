@@ -39,28 +39,36 @@ def classification_report(
     y_pred = np.asarray(y_pred)
     matrix = confusion_matrix(y_true, y_pred, len(labels))
     tp = np.diag(matrix).astype(np.float64)
-    predicted = matrix.sum(axis=0)
     support = matrix.sum(axis=1)
-    precision = np.divide(tp, predicted, out=np.zeros_like(tp), where=predicted > 0)
-    recall = np.divide(tp, support, out=np.zeros_like(tp), where=support > 0)
-    f1 = _f1(precision, recall)
+    f1, per_class = _per_class(labels, tp, matrix.sum(axis=0), support)
     n = int(len(y_true))
     return {
         "accuracy": float(tp.sum() / n) if n else 0.0,
         "macro_f1": float(f1[support > 0].mean()) if (support > 0).any() else 0.0,
         "n_test": n,
-        "per_class": {
-            label: {
-                "precision": float(precision[i]),
-                "recall": float(recall[i]),
-                "f1": float(f1[i]),
-                "support": int(support[i]),
-            }
-            for i, label in enumerate(labels)
-        },
+        "per_class": per_class,
         "labels": list(labels),
         "confusion_matrix": matrix.tolist(),
     }
+
+
+def _per_class(
+    labels: Sequence[str], tp: np.ndarray, predicted: np.ndarray, support: np.ndarray
+) -> tuple[np.ndarray, dict[str, dict[str, float]]]:
+    """Each class's F1, and its precision/recall/F1/support as JSON-ready dicts."""
+    precision = np.divide(tp, predicted, out=np.zeros_like(tp), where=predicted > 0)
+    recall = np.divide(tp, support, out=np.zeros_like(tp), where=support > 0)
+    f1 = _f1(precision, recall)
+    per_class = {
+        label: {
+            "precision": float(precision[i]),
+            "recall": float(recall[i]),
+            "f1": float(f1[i]),
+            "support": int(support[i]),
+        }
+        for i, label in enumerate(labels)
+    }
+    return f1, per_class
 
 
 def _f1(precision: np.ndarray, recall: np.ndarray) -> np.ndarray:
@@ -100,9 +108,7 @@ def multilabel_report(
     tp = (truth & pred).sum(axis=0).astype(np.float64)
     predicted = pred.sum(axis=0).astype(np.float64)
     support = truth.sum(axis=0)
-    precision = np.divide(tp, predicted, out=np.zeros_like(tp), where=predicted > 0)
-    recall = np.divide(tp, support, out=np.zeros_like(tp), where=support > 0)
-    f1 = _f1(precision, recall)
+    f1, per_class = _per_class(labels, tp, predicted, support)
     micro_p = tp.sum() / predicted.sum() if predicted.sum() else 0.0
     micro_r = tp.sum() / support.sum() if support.sum() else 0.0
     micro_f1 = _f1(np.array([micro_p]), np.array([micro_r]))[0]
@@ -117,14 +123,6 @@ def multilabel_report(
         "micro_recall": float(micro_r),
         "hamming_loss": float((truth != pred).mean()) if n else 0.0,
         "n_test": int(n),
-        "per_class": {
-            label: {
-                "precision": float(precision[i]),
-                "recall": float(recall[i]),
-                "f1": float(f1[i]),
-                "support": int(support[i]),
-            }
-            for i, label in enumerate(labels)
-        },
+        "per_class": per_class,
         "labels": list(labels),
     }
