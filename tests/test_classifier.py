@@ -203,3 +203,5 @@ def test_multi_label_options_are_checked(sentiment):
     clf = TextClassifier("average", embedding_dim=4).fit(texts, labels, epochs=1, verbose=0)
     with pytest.raises(DataError, match="trained with one label per text"):
         clf.evaluate(texts[:2], [["pos"], ["neg"]])
+    with pytest.raises(ModelConfigError, match="applies to multi-label"):
+        clf.predict(texts[:2], threshold=0.3)

@@ -484,14 +484,20 @@ class TextClassifier:
 
     def labels_of(self, proba: np.ndarray, *, threshold: float | None = None) -> list[Label]:
         """The labels `predict` gives for probabilities from `predict_proba`."""
+        cut = self._threshold(threshold)
         if not self.multi_label:
             return [self.labels[i] for i in proba.argmax(axis=1)]
-        chosen = proba >= self._threshold(threshold)
+        chosen = proba >= cut
         return [[self.labels[i] for i in np.flatnonzero(row)] for row in chosen]
 
     def _threshold(self, threshold: float | None) -> float:
         if threshold is None:
             return self.threshold
+        if not self.multi_label:
+            raise ModelConfigError(
+                "`threshold` applies to multi-label classifiers; this one picks the most "
+                "probable of its labels. Leave --threshold out."
+            )
         _check_threshold(threshold)
         return threshold
 
@@ -524,10 +530,10 @@ class TextClassifier:
                 "The labels are lists (multi-label data), but this classifier was trained "
                 "with one label per text."
             )
+        cut = self._threshold(threshold)
         y_true = self._targets(_normalise_labels(labels, bool(self.multi_label)))
         proba = self.predict_proba(texts, batch_size=batch_size)
         if self.multi_label:
-            cut = self._threshold(threshold)
             report = multilabel_report(y_true.astype(bool), proba >= cut, self.labels)
             report["threshold"] = cut
             return report
