@@ -43,3 +43,27 @@ def isolated_embedlab_home(
 @pytest.fixture
 def sentiment() -> tuple[list[str], list[str]]:
     return make_sentiment(400)
+
+
+TOPIC_CUES = {
+    "food": "pasta bread soup".split(),
+    "music": "guitar song band".split(),
+    "sport": "goal match team".split(),
+}
+
+
+def make_topics(n: int, seed: int = 0) -> tuple[list[str], list[list[str]]]:
+    """Multi-label texts: each topic applies with probability 0.4 and plants its words."""
+    import random
+
+    rng = random.Random(seed)
+    texts, labels = [], []
+    for _ in range(n):
+        topics = [topic for topic in TOPIC_CUES if rng.random() < 0.4]
+        words = rng.choices(NEUTRAL, k=rng.randint(4, 10))
+        for topic in topics:
+            words += rng.choices(TOPIC_CUES[topic], k=rng.randint(1, 2))
+        rng.shuffle(words)
+        texts.append(" ".join(words))
+        labels.append(topics)
+    return texts, labels

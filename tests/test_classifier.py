@@ -154,3 +154,54 @@ def test_pretrained_vocab_gives_unseen_test_words_their_vectors(tmp_path, sentim
     np.testing.assert_allclose(
         loaded.predict_proba(["marvellous film"]), clf.predict_proba(["marvellous film"]), rtol=1e-6
     )
+
+
+@pytest.mark.slow
+def test_multi_label_learns_label_sets_and_survives_save_load(tmp_path):
+    from sklearn.metrics import f1_score, hamming_loss
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    from conftest import make_topics
+
+    texts, labels = make_topics(400, seed=0)
+    clf = TextClassifier("average", embedding_dim=16, learning_rate=0.05, seed=0)
+    clf.fit(texts[80:], labels[80:], epochs=5, verbose=0)  # lists: multi-label by default
+    assert clf.multi_label and clf.labels == ["food", "music", "sport"]
+    proba = clf.predict_proba(texts[:80])
+    assert proba.shape == (80, 3) and not np.allclose(proba.sum(axis=1), 1.0)
+    predicted = clf.predict(texts[:80])
+    assert predicted == [[clf.labels[j] for j in np.flatnonzero(row >= 0.5)] for row in proba]
+    assert clf.predict(["goal team guitar song", "the day of it"]) == [["music", "sport"], []]
+
+    metrics = clf.evaluate(texts[:80], labels[:80])
+    binarizer = MultiLabelBinarizer(classes=clf.labels)
+    truth, pred = binarizer.fit_transform(labels[:80]), binarizer.transform(predicted)
+    assert metrics["micro_f1"] == pytest.approx(f1_score(truth, pred, average="micro"))
+    assert metrics["macro_f1"] == pytest.approx(f1_score(truth, pred, average="macro"))
+    assert metrics["hamming_loss"] == pytest.approx(hamming_loss(truth, pred))
+    assert metrics["micro_f1"] >= 0.85
+
+    strict = clf.predict(texts[:80], threshold=0.99)
+    assert sum(map(len, strict)) < sum(map(len, predicted))
+    clf.threshold = 0.3
+    clf.save(tmp_path / "run")
+    loaded = TextClassifier.load(tmp_path / "run")
+    assert loaded.multi_label and loaded.threshold == 0.3 and loaded.config.multi_label
+    np.testing.assert_allclose(loaded.predict_proba(texts[:20]), proba[:20], rtol=1e-5, atol=1e-6)
+    assert loaded.predict(texts[:20]) == clf.predict(texts[:20], threshold=0.3)
+
+
+def test_multi_label_options_are_checked(sentiment):
+    texts, labels = sentiment
+    lists = [[label] for label in labels]
+    with pytest.raises(DataError, match="multi_label=False"):
+        TextClassifier("average", multi_label=False).fit(texts, lists, epochs=1, verbose=0)
+    with pytest.raises(ModelConfigError, match="single-label"):
+        TextClassifier("average").fit(texts, lists, epochs=1, class_weight="balanced")
+    with pytest.raises(ModelConfigError, match=r"`threshold` must be in \(0, 1\)"):
+        TextClassifier("average", threshold=1.5)
+    clf = TextClassifier("average", embedding_dim=4).fit(texts, labels, epochs=1, verbose=0)
+    with pytest.raises(DataError, match="trained with one label per text"):
+        clf.evaluate(texts[:2], [["pos"], ["neg"]])
+    with pytest.raises(ModelConfigError, match="applies to multi-label"):
+        clf.predict(texts[:2], threshold=0.3)

@@ -194,3 +194,64 @@ def test_demo_prints_the_three_modes(tmp_path):
     for mode in ("rand", "static", "nonstatic"):
         assert mode in result.stdout
     assert "%" in result.stdout
+
+
+@pytest.mark.slow
+def test_train_with_dev_split_early_stopping_and_class_weights(csv_data):
+    texts, labels = make_sentiment(300, seed=3)
+    noisy = [("neg" if y == "pos" else "pos") if i % 3 == 0 else y for i, y in enumerate(labels)]
+    lines = ["text,label"] + [f'"{t}",{y}' for t, y in zip(texts, noisy, strict=True)]
+    (csv_data / "noisy.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = embedlab(
+        "train", "noisy.csv", "--test", "test.csv", "--model", "average", "--epochs", "30",
+        "--embedding-dim", "8", "--learning-rate", "0.05", "--validation-split", "0.2",
+        "--patience", "1", "--class-weight", "pos=2.5", "--out", "run", cwd=csv_data,
+    )  # fmt: skip
+    metrics = json.loads((csv_data / "run" / "metrics.json").read_text())
+    history = json.loads((csv_data / "run" / "history.json").read_text())
+    assert metrics["n_validation"] == 60 and metrics["n_train"] == 240
+    assert metrics["epochs_run"] == len(history["val_loss"]) < 30  # stopped early
+    best = min(range(len(history["val_loss"])), key=history["val_loss"].__getitem__)
+    assert metrics["best_epoch"] == best + 1
+    assert json.loads(run.stdout.strip().splitlines()[-1])["best_epoch"] == best + 1
+    assert "class weights: neg=1, pos=2.5" in run.stderr
+
+    bad = embedlab("train", "train.csv", "--patience", "2", "--out", "x", cwd=csv_data, check=False)
+    assert bad.returncode == 2 and "--validation-split" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    bad = embedlab(
+        "train", "train.csv", "--class-weight", "pos:3", "--out", "x", cwd=csv_data, check=False
+    )
+    assert bad.returncode == 2 and "LABEL=WEIGHT" in bad.stderr
+
+
+@pytest.mark.slow
+def test_multi_label_train_evaluate_predict(tmp_path):
+    from conftest import make_topics
+
+    for name, n, seed in (("train.jsonl", 320, 0), ("test.jsonl", 80, 1)):
+        texts, labels = make_topics(n, seed=seed)
+        rows = [json.dumps({"text": t, "labels": y}) for t, y in zip(texts, labels, strict=True)]
+        (tmp_path / name).write_text("\n".join(rows) + "\n", encoding="utf-8")
+    texts, labels = make_topics(80, seed=1)
+    lines = ["text\tlabel"] + [f"{t}\t{'|'.join(y)}" for t, y in zip(texts, labels, strict=True)]
+    (tmp_path / "test.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = embedlab(
+        "train", "train.jsonl", "--test", "test.jsonl", "--model", "average", "--epochs", "5",
+        "--embedding-dim", "16", "--learning-rate", "0.05", "--out", "run", cwd=tmp_path,
+    )  # fmt: skip
+    printed = json.loads(run.stdout.strip().splitlines()[-1])
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert metrics["multi_label"] and printed["micro_f1"] == metrics["micro_f1"] >= 0.85
+    assert set(metrics["per_class"]) == {"food", "music", "sport"}
+
+    ev = embedlab("evaluate", "run", "test.tsv", "--label-separator", "|", cwd=tmp_path)
+    assert f"micro F1  {metrics['micro_f1']:.4f}" in ev.stdout  # the same texts, as a TSV
+    assert f"Hamming loss  {metrics['hamming_loss']:.4f}" in ev.stdout
+
+    pred = embedlab("predict", "run", "goal team guitar song", "the day of it", cwd=tmp_path)
+    assert pred.stdout.splitlines() == ["music|sport", ""]
+    pred = embedlab("predict", "run", "goal team", "--json", "--threshold", "0.999", cwd=tmp_path)
+    row = json.loads(pred.stdout)
+    assert set(row["probabilities"]) == {"food", "music", "sport"}
+    assert row["labels"] == [k for k, p in row["probabilities"].items() if p >= 0.999]

@@ -21,6 +21,7 @@ from embedlab.data import (
     read_dataset,
     read_texts,
     sniff_format,
+    stratify_keys,
     train_test_split,
 )
 from embedlab.errors import DataError
@@ -506,6 +507,54 @@ REAL = [
     ("TREC", ["{D}/TREC/TREC.train.all"], "latin-1", 5452, 6),
     ("IMDB", ["{D}/IMDB/train.tsv"], "utf-8", 25000, 2),
 ]
+
+
+# --- multi-label -------------------------------------------------------------
+
+
+def test_jsonl_label_arrays_are_multi_label(tmp_path: Path) -> None:
+    records = [
+        {"text": "goal and guitar", "labels": ["sport", "music"]},
+        {"text": "just soup", "labels": ["food"]},
+        {"text": "nothing at all", "labels": []},
+        {"text": "a single string", "labels": "sport"},
+        {"text": "repeats once", "labels": ["food", "food", 7]},
+    ]
+    path = write(tmp_path / "ml.jsonl", "".join(json.dumps(r) + "\n" for r in records))
+    data = read_dataset(path)
+    assert data.multi_label
+    assert data.labels == [["sport", "music"], ["food"], [], ["sport"], ["food", "7"]]
+    assert data.classes == ["7", "food", "music", "sport"]
+    bad = write(tmp_path / "bad.jsonl", json.dumps({"text": "x", "labels": ["a", {"b": 1}]}))
+    message = error_of(bad, min_classes=1)
+    assert "bad.jsonl line 1" in message and "an object, not a string" in message
+
+
+def test_label_separator_splits_csv_tsv_and_label_text(tmp_path: Path) -> None:
+    csv_path = write(
+        tmp_path / "ml.csv", 'text,label\n"goal, guitar",sport|music\nsoup,food\nnone,\n'
+    )
+    data = read_dataset(csv_path, label_separator="|")
+    assert data.labels == [["sport", "music"], ["food"], []]
+    tsv_path = write(tmp_path / "ml.tsv", "text\tlabel\ngoal\tsport; music \n")
+    assert read_dataset(tsv_path, label_separator=";", min_classes=1).labels == [["sport", "music"]]
+    lt = write(tmp_path / "ml.txt", "a|b first text\nb second text\nb third text\n")
+    data = read_dataset(lt, format="label-text", label_separator="|")
+    assert data.labels == [["a", "b"], ["b"], ["b"]]
+    assert "empty label" in error_of(csv_path)  # without a separator an empty label is an error
+    assert "visible character" in error_of(csv_path, label_separator=" ")
+
+
+def test_multi_label_split_and_folds_keep_each_labels_share() -> None:
+    labels: list = [["a", "b"] if i % 10 == 0 else ["a"] if i % 2 else [] for i in range(200)]
+    assert stratify_keys([["a", "b"], ["a"], []]) == ["b", "a", ""]
+    data = Dataset([f"t{i}" for i in range(200)], labels, [])
+    train, test = train_test_split(data, test_size=0.25, seed=1)
+    assert len(test) == 50
+    assert sum("b" in y for y in test.labels) == 5  # 20 of 200 carry b
+    assert sum(y == [] for y in test.labels) == 20  # 80 of 200 carry none
+    for _, test_idx in kfold_indices(labels, n_folds=4, seed=0):
+        assert sum("b" in labels[i] for i in test_idx) == 5
 
 
 @pytest.mark.parametrize(("name", "items", "encoding", "size", "n_classes"), REAL)

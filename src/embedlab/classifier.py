@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,11 +12,19 @@ import numpy as np
 
 from embedlab import saving
 from embedlab._keras import import_keras
+from embedlab.data import Label, label_set
 from embedlab.errors import DataError, EmbedlabError, ModelConfigError
 from embedlab.matrix import OOV_INITS, Coverage, build_embedding_matrix
-from embedlab.metrics import classification_report
+from embedlab.metrics import classification_report, multilabel_report
 from embedlab.models import PRETRAINED_MODES, ModelConfig, build_model, model_defaults
 from embedlab.text import Tokenizer, pad_sequences
+from embedlab.training import (
+    ClassWeight,
+    compute_class_weight,
+    dev_split,
+    early_stopping,
+    epoch_timer,
+)
 
 if TYPE_CHECKING:
     from embedlab.vectors import Vectors
@@ -27,6 +34,7 @@ logger = logging.getLogger("embedlab")
 OPTIMIZERS: tuple[str, ...] = ("adam", "adadelta", "rmsprop", "sgd")
 MAXLEN_PERCENTILE = 99
 DEFAULT_EMBEDDING_DIM = 100
+DEFAULT_THRESHOLD = 0.5
 
 
 def _check_texts(texts: Sequence[str], what: str = "texts") -> list[str]:
@@ -78,8 +86,14 @@ class TextClassifier:
         learning_rate: float or None. The optimizer's default when None
             (1e-3 for Adam, 1.0 for Adadelta as Kim).
         batch_size: int. Mini-batch size (Kim: 50).
-        seed: int. Seed of weights, noise rows and shuffling: the same seed
-            gives the same metrics on a CPU.
+        seed: int. Seed of weights, noise rows, shuffling and the dev split:
+            the same seed gives the same metrics and predictions on a CPU.
+        multi_label: bool or None. Several labels per text: one sigmoid per
+            label and binary cross-entropy; `predict` returns each text's
+            list of labels whose probability reaches `threshold`. None (the
+            default) decides at `fit`: multi-label when the labels are lists.
+        threshold: float. Probability from which a label is predicted, in
+            multi-label mode.
 
     Example:
         >>> clf = TextClassifier("cnn", mode="static", vectors="glove-6B-50d")
@@ -110,6 +124,8 @@ class TextClassifier:
         learning_rate: float | None = None,
         batch_size: int = 50,
         seed: int = 0,
+        multi_label: bool | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
     ) -> None:
         model_defaults(model)  # raises on an unknown name, listing the choices
         if mode in PRETRAINED_MODES and vectors is None:
@@ -140,6 +156,7 @@ class TextClassifier:
             raise ModelConfigError(
                 f"`batch_size` must be positive. Received: batch_size={batch_size}"
             )
+        _check_threshold(threshold)
         self.model_name = model
         self.mode = mode
         self.vectors = vectors
@@ -159,6 +176,8 @@ class TextClassifier:
         self.learning_rate = learning_rate
         self.batch_size = batch_size
         self.seed = seed
+        self.multi_label = multi_label
+        self.threshold = threshold
 
         self.tokenizer: Tokenizer | None = None
         self.labels: list[str] = []
@@ -168,6 +187,8 @@ class TextClassifier:
         self.vectors_name: str | None = None
         self.history: dict[str, list[float]] = {}
         self.metrics: dict[str, Any] | None = None
+        self.best_epoch: int | None = None
+        self.validation_indices: np.ndarray | None = None
 
     # ------------------------------------------------------------------ fit
     def fit(
@@ -177,19 +198,30 @@ class TextClassifier:
         *,
         epochs: int = 10,
         validation_data: tuple[Sequence[str], Sequence[Any]] | None = None,
+        validation_split: float | None = None,
         patience: int | None = None,
+        class_weight: ClassWeight = None,
         verbose: int | str = "auto",
     ) -> TextClassifier:
         """Fit the tokenizer, build the embedding matrix and model, and train.
 
         Args:
             texts: list of str. Training texts.
-            labels: list. Their labels (any type; kept as str).
-            epochs: int. Passes over the training data.
+            labels: list. Their labels (any type; kept as str), or for
+                multi-label data a list of labels per text.
+            epochs: int. Passes over the training data (at most, with `patience`).
             validation_data: (texts, labels) or None. Scored after each epoch.
-            patience: int or None. With `validation_data`, stop after this many
-                epochs without a better validation loss and restore the best
-                weights.
+            validation_split: float or None. Without `validation_data`, hold
+                out this fraction of `texts` as dev data, stratified and
+                seeded by `seed`; the tokenizer and the model see only the
+                rest. ``self.validation_indices`` gives the dev positions.
+            patience: int or None. Stop after this many epochs without a
+                lower validation loss and restore the best epoch's weights
+                (``self.best_epoch``, 0-based). Needs `validation_data` or
+                `validation_split`.
+            class_weight: ``"balanced"`` (scikit-learn's ``n / (k * count)``),
+                a dict label -> weight (others weigh 1), or None. Single-label
+                only.
             verbose: int or "auto". Keras' progress display.
 
         Returns:
@@ -197,16 +229,17 @@ class TextClassifier:
 
         Raises:
             DataError: for mismatched lengths, fewer than two classes or no text.
+            ModelConfigError: for contradictory or invalid training options.
         """
         keras = import_keras()
         texts = _check_texts(texts)
-        y_labels = [str(label) for label in labels]
-        if len(texts) != len(y_labels):
+        if len(texts) != len(labels):
             raise DataError(
-                f"`texts` and `labels` differ in length: {len(texts)} texts, "
-                f"{len(y_labels)} labels."
+                f"`texts` and `labels` differ in length: {len(texts)} texts, {len(labels)} labels."
             )
-        classes = sorted(set(y_labels))
+        multi = self._decide_multi_label(labels)
+        y_labels = _normalise_labels(labels, multi)
+        classes = _classes(y_labels, multi)
         if len(classes) < 2:
             raise DataError(
                 f"Training needs at least two classes; found only {classes!r}. "
@@ -216,8 +249,31 @@ class TextClassifier:
             raise ModelConfigError(
                 f"`epochs` must be a positive integer. Received: epochs={epochs}"
             )
+        if validation_data is not None and validation_split is not None:
+            raise ModelConfigError("Give `validation_data` or `validation_split`, not both.")
+        if patience is not None and validation_data is None and validation_split is None:
+            raise ModelConfigError(
+                "`patience` needs dev data to watch: pass `validation_split` (CLI: "
+                "--validation-split 0.1) or `validation_data`."
+            )
+        if multi and class_weight is not None:
+            raise ModelConfigError(
+                "`class_weight` is for single-label data; multi-label training does not "
+                "take it. Leave it out."
+            )
         self.labels = classes
+        self.multi_label = multi
         keras.utils.set_random_seed(self.seed)
+
+        self.validation_indices = None
+        if validation_split is not None:
+            train_idx, dev_idx = dev_split(
+                texts, y_labels, fraction=validation_split, seed=self.seed
+            )
+            self.validation_indices = dev_idx
+            validation_data = ([texts[i] for i in dev_idx], [y_labels[i] for i in dev_idx])
+            texts = [texts[i] for i in train_idx]
+            y_labels = [y_labels[i] for i in train_idx]
 
         tokenizer = Tokenizer(self.num_words, lower=self.lower, oov_token=self.oov_token)
         tokenizer.fit_on_texts(texts)
@@ -255,30 +311,37 @@ class TextClassifier:
             layers=self.layers,
             dropout=self.dropout,
             max_norm=self.max_norm,
+            multi_label=multi,
         )
         self.keras_model = build_model(self.config, matrix)
         self._compile()
 
         x = self._encode(texts)
-        y = self._label_ids(y_labels)
-        timer = _epoch_timer()
+        y = self._targets(y_labels)
+        sample_weight = None
+        if class_weight is not None:
+            weights = compute_class_weight(class_weight, classes, [str(v) for v in y_labels])
+            sample_weight = weights[y].astype(np.float32)
+            logger.info(
+                "class weights: %s",
+                ", ".join(f"{c}={w:.3g}" for c, w in zip(classes, weights, strict=True)),
+            )
+        timer = epoch_timer()
         callbacks: list[Any] = [timer]
         validation = None
         if validation_data is not None:
             val_texts, val_labels = validation_data
             validation = (
                 self._encode(_check_texts(val_texts, "validation texts")),
-                self._label_ids([str(v) for v in val_labels]),
+                self._targets(_normalise_labels(val_labels, multi)),
             )
-            if patience is not None:
-                callbacks.append(
-                    keras.callbacks.EarlyStopping(
-                        monitor="val_loss", patience=patience, restore_best_weights=True
-                    )
-                )
+        stopper = early_stopping(patience) if patience is not None else None
+        if stopper is not None:
+            callbacks.append(stopper)
         history = self.keras_model.fit(
             x,
             y,
+            sample_weight=sample_weight,
             epochs=epochs,
             batch_size=self.batch_size,
             validation_data=validation,
@@ -287,7 +350,19 @@ class TextClassifier:
         )
         self.history = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self.history["epoch_seconds"] = timer.seconds
+        self.best_epoch = None if stopper is None else int(stopper.best_epoch)
         return self
+
+    def _decide_multi_label(self, labels: Sequence[Any]) -> bool:
+        lists = [isinstance(label, list | tuple) for label in labels]
+        if self.multi_label is None:
+            return any(lists)
+        if not self.multi_label and any(lists):
+            raise DataError(
+                "The labels are lists (multi-label data) but multi_label=False; pass "
+                "multi_label=True or None, or give one label per text."
+            )
+        return self.multi_label
 
     def _default_maxlen(self, sequences: list[list[int]]) -> int:
         lengths = np.fromiter((len(s) for s in sequences), dtype=np.int64, count=len(sequences))
@@ -336,7 +411,7 @@ class TextClassifier:
             kwargs = {"learning_rate": 1.0, "rho": 0.95, "epsilon": 1e-6}  # Kim 2014
         loss = (
             "binary_crossentropy"
-            if self.config.n_classes == 2
+            if self.config.n_classes == 2 or self.config.multi_label
             else "sparse_categorical_crossentropy"
         )
         self.keras_model.compile(optimizer=optimizer(**kwargs), loss=loss, metrics=["accuracy"])
@@ -355,17 +430,28 @@ class TextClassifier:
             truncating="post",
         )
 
-    def _label_ids(self, labels: Sequence[str]) -> np.ndarray:
+    def _targets(self, labels: Sequence[Label]) -> np.ndarray:
+        """Class ids ``(n,)``, or for multi-label a 0/1 float32 matrix ``(n, len(labels))``."""
         index = {label: i for i, label in enumerate(self.labels)}
-        unknown = sorted(set(labels) - index.keys())
+        seen = {name for label in labels for name in label_set(label)}
+        unknown = sorted(seen - index.keys())
         if unknown:
             raise DataError(
                 f"Labels unseen in training: {unknown[:10]}. This classifier knows {self.labels}."
             )
-        return np.array([index[label] for label in labels], dtype=np.int32)
+        if not self.multi_label:
+            return np.array([index[label] for label in labels], dtype=np.int32)  # type: ignore[index]
+        y = np.zeros((len(labels), len(self.labels)), dtype=np.float32)
+        for row, label in enumerate(labels):
+            y[row, [index[name] for name in label]] = 1.0
+        return y
 
     def predict_proba(self, texts: Sequence[str], *, batch_size: int = 256) -> np.ndarray:
-        """Probabilities ``(len(texts), len(self.labels))``, columns in `labels` order."""
+        """Probabilities ``(len(texts), len(self.labels))``, columns in `labels` order.
+
+        Single-label rows sum to 1; multi-label columns are independent
+        per-label probabilities.
+        """
         self._require_fitted()
         texts = _check_texts(texts)
         if not texts:
@@ -378,26 +464,79 @@ class TextClassifier:
             out = np.concatenate([1.0 - out, out], axis=1)
         return out
 
-    def predict(self, texts: Sequence[str], *, batch_size: int = 256) -> list[str]:
-        """The most probable label of each text."""
+    def predict(
+        self, texts: Sequence[str], *, batch_size: int = 256, threshold: float | None = None
+    ) -> list[Label]:
+        """The most probable label of each text; in multi-label mode, its list of labels.
+
+        Args:
+            texts: list of str. Texts to classify.
+            batch_size: int. Texts per forward pass.
+            threshold: float or None. Multi-label only: the probability from
+                which a label is predicted; None uses ``self.threshold``.
+
+        Returns:
+            One str per text, or (multi-label) one list of labels per text,
+            in `labels` order, possibly empty.
+        """
         proba = self.predict_proba(texts, batch_size=batch_size)
-        return [self.labels[i] for i in proba.argmax(axis=1)]
+        return self.labels_of(proba, threshold=threshold)
+
+    def labels_of(self, proba: np.ndarray, *, threshold: float | None = None) -> list[Label]:
+        """The labels `predict` gives for probabilities from `predict_proba`."""
+        cut = self._threshold(threshold)
+        if not self.multi_label:
+            return [self.labels[i] for i in proba.argmax(axis=1)]
+        chosen = proba >= cut
+        return [[self.labels[i] for i in np.flatnonzero(row)] for row in chosen]
+
+    def _threshold(self, threshold: float | None) -> float:
+        if threshold is None:
+            return self.threshold
+        if not self.multi_label:
+            raise ModelConfigError(
+                "`threshold` applies to multi-label classifiers; this one picks the most "
+                "probable of its labels. Leave --threshold out."
+            )
+        _check_threshold(threshold)
+        return threshold
 
     def evaluate(
-        self, texts: Sequence[str], labels: Sequence[Any], *, batch_size: int = 256
+        self,
+        texts: Sequence[str],
+        labels: Sequence[Any],
+        *,
+        batch_size: int = 256,
+        threshold: float | None = None,
     ) -> dict[str, Any]:
-        """Accuracy, macro F1, per-class figures and confusion matrix on labelled texts.
+        """Metrics on labelled texts.
+
+        Single-label: accuracy, macro F1, per-class figures and the confusion
+        matrix. Multi-label (labels are lists; a str counts as a list of one):
+        subset accuracy (as ``accuracy``), micro and macro F1, per-label
+        precision/recall/F1 and Hamming loss, deciding at `threshold` (see
+        `embedlab.metrics.multilabel_report`).
 
         Returns:
             A JSON-ready dict with at least ``accuracy`` (a fraction) and ``n_test``.
         """
         self._require_fitted()
-        y_true = self._label_ids([str(label) for label in labels])
-        if len(y_true) != len(texts):
+        if len(labels) != len(texts):
             raise DataError(
-                f"`texts` and `labels` differ in length: {len(texts)} texts, {len(y_true)} labels."
+                f"`texts` and `labels` differ in length: {len(texts)} texts, {len(labels)} labels."
             )
+        if not self.multi_label and any(isinstance(label, list | tuple) for label in labels):
+            raise DataError(
+                "The labels are lists (multi-label data), but this classifier was trained "
+                "with one label per text."
+            )
+        cut = self._threshold(threshold)
+        y_true = self._targets(_normalise_labels(labels, bool(self.multi_label)))
         proba = self.predict_proba(texts, batch_size=batch_size)
+        if self.multi_label:
+            report = multilabel_report(y_true.astype(bool), proba >= cut, self.labels)
+            report["threshold"] = cut
+            return report
         return classification_report(y_true, proba.argmax(axis=1), self.labels)
 
     # ------------------------------------------------------------ save/load
@@ -437,6 +576,7 @@ class TextClassifier:
                 "learning_rate": self.learning_rate,
                 "batch_size": self.batch_size,
                 "seed": self.seed,
+                "threshold": self.threshold,
             },
             "coverage": None if self.coverage is None else self.coverage.to_dict(),
             "keras_backend": import_keras().backend.backend(),
@@ -479,6 +619,8 @@ class TextClassifier:
             learning_rate=options["learning_rate"],
             batch_size=options["batch_size"],
             seed=options["seed"],
+            multi_label=config.multi_label,
+            threshold=options.get("threshold", DEFAULT_THRESHOLD),
         )
         clf.mode = config.mode
         clf.maxlen = config.sequence_length
@@ -495,20 +637,25 @@ class TextClassifier:
         return clf
 
 
-def _epoch_timer() -> Any:
-    """A Keras callback that records each epoch's wall time in ``.seconds``."""
-    keras = import_keras()
+def _check_threshold(threshold: float) -> None:
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float):
+        raise ModelConfigError(f"`threshold` must be a number. Received: threshold={threshold!r}")
+    if not 0.0 < threshold < 1.0:
+        raise ModelConfigError(f"`threshold` must be in (0, 1). Received: threshold={threshold}")
 
-    class EpochTimer(keras.callbacks.Callback):  # type: ignore[misc,name-defined]
-        def __init__(self) -> None:
-            super().__init__()
-            self.seconds: list[float] = []
-            self._start = 0.0
 
-        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
-            self._start = time.perf_counter()
+def _normalise_labels(labels: Sequence[Any], multi_label: bool) -> list[Label]:
+    """Labels as str, or (multi-label) as lists of distinct str; a str becomes a list of one."""
+    if not multi_label:
+        return [str(label) for label in labels]
+    out: list[Label] = []
+    for label in labels:
+        names = [label] if isinstance(label, str) else list(label)
+        out.append(list(dict.fromkeys(str(name) for name in names)))
+    return out
 
-        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
-            self.seconds.append(time.perf_counter() - self._start)
 
-    return EpochTimer()
+def _classes(labels: Sequence[Label], multi_label: bool) -> list[str]:
+    if multi_label:
+        return sorted({name for label in labels for name in label_set(label)})
+    return sorted(set(labels))  # type: ignore[arg-type]

@@ -43,6 +43,17 @@ LabelColOpt = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option("--label-column", help="Label column of CSV/TSV/JSONL; guessed if absent."),
 ]
+LabelSepOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--label-separator",
+        help="Multi-label: split each label on this string (a|b). JSONL arrays need none.",
+    ),
+]
+ThresholdOpt = Annotated[
+    Optional[float],  # noqa: UP045
+    typer.Option(help="Multi-label: probability from which a label is predicted (0.5)."),
+]
 
 
 def _setup_logging() -> None:
@@ -105,9 +116,27 @@ def train(
     download: Annotated[
         bool, typer.Option(help="Download --vectors NAME if it is not in the cache yet.")
     ] = False,
+    validation_split: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option(help="Hold out this fraction of DATA as dev data (e.g. 0.1) for --patience."),
+    ] = None,
+    patience: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            min=0, help="Stop after N epochs without a better dev loss; keep the best weights."
+        ),
+    ] = None,
+    class_weight: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="'balanced' (n/(k*count)) or LABEL=W pairs: neg=1,pos=4."),
+    ] = None,
+    label_separator: LabelSepOpt = None,
+    threshold: ThresholdOpt = None,
 ) -> None:
     """Train a classifier on DATA and save it to OUT (with OUT/metrics.json)."""
     from embedlab import pipeline
+    from embedlab.classifier import DEFAULT_THRESHOLD
+    from embedlab.training import parse_class_weight
 
     _setup_logging()
     options = pipeline.TrainOptions(
@@ -126,19 +155,26 @@ def train(
         learning_rate=learning_rate,
         batch_size=batch_size,
         pretrained_vocab=pretrained_vocab,
+        validation_split=validation_split,
+        patience=patience,
+        class_weight=parse_class_weight(class_weight),
+        threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
     )
     with contextlib.redirect_stdout(sys.stderr):  # Keras' progress; stdout keeps the result
         metrics = pipeline.train(
             data,
             out=out,
             options=options,
-            data_options=pipeline.DataOptions(format, encoding, text_column, label_column),
+            data_options=pipeline.DataOptions(
+                format, encoding, text_column, label_column, label_separator
+            ),
             test=test,
             test_split=test_split,
             overwrite=overwrite,
             verbose=1 if sys.stderr.isatty() else 2,
         )
-    typer.echo(json.dumps({"accuracy": metrics["accuracy"], "n_test": metrics["n_test"]}))
+    keys = ("accuracy", "macro_f1", "micro_f1", "n_test", "best_epoch")
+    typer.echo(json.dumps({key: metrics[key] for key in keys if key in metrics}))
 
 
 @app.command()
@@ -149,6 +185,8 @@ def evaluate(
     encoding: EncodingOpt = "utf-8",
     text_column: TextColOpt = None,
     label_column: LabelColOpt = None,
+    label_separator: LabelSepOpt = None,
+    threshold: ThresholdOpt = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the full metrics as JSON.")
     ] = False,
@@ -159,13 +197,22 @@ def evaluate(
     metrics = pipeline.evaluate(
         directory,
         data,
-        data_options=pipeline.DataOptions(format, encoding, text_column, label_column),
+        data_options=pipeline.DataOptions(
+            format, encoding, text_column, label_column, label_separator
+        ),
+        threshold=threshold,
     )
     if as_json:
         typer.echo(json.dumps(metrics, indent=2))
         return
-    typer.echo(f"accuracy  {metrics['accuracy']:.4f}  on {metrics['n_test']} texts")
-    typer.echo(f"macro F1  {metrics['macro_f1']:.4f}")
+    if metrics.get("multi_label"):
+        typer.echo(f"subset accuracy  {metrics['accuracy']:.4f}  on {metrics['n_test']} texts")
+        typer.echo(f"micro F1  {metrics['micro_f1']:.4f}")
+        typer.echo(f"macro F1  {metrics['macro_f1']:.4f}")
+        typer.echo(f"Hamming loss  {metrics['hamming_loss']:.4f}")
+    else:
+        typer.echo(f"accuracy  {metrics['accuracy']:.4f}  on {metrics['n_test']} texts")
+        typer.echo(f"macro F1  {metrics['macro_f1']:.4f}")
     for label, row in metrics["per_class"].items():
         typer.echo(
             f"  {label:>12}  precision {row['precision']:.3f}  recall {row['recall']:.3f}  "
@@ -185,8 +232,12 @@ def predict(
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON object a line, with probabilities.")
     ] = False,
+    threshold: ThresholdOpt = None,
+    label_separator: Annotated[
+        str, typer.Option(help="Multi-label: printed between a text's labels.")
+    ] = "|",
 ) -> None:
-    """Print the label of each text, one a line."""
+    """Print the label of each text, one a line (multi-label: its labels joined by |)."""
     from embedlab import pipeline
     from embedlab.data import read_texts
 
@@ -195,12 +246,13 @@ def predict(
         items.extend(read_texts(file, encoding=encoding))
     if not items:
         raise EmbedlabError("No texts to classify: give texts as arguments or --file PATH.")
-    labels, probabilities = pipeline.predict(directory, items)
+    labels, probabilities = pipeline.predict(directory, items, threshold=threshold)
     for text, label, proba in zip(items, labels, probabilities, strict=True):
         if as_json:
-            typer.echo(json.dumps({"text": text, "label": label, "probabilities": proba}))
+            key = "labels" if isinstance(label, list) else "label"
+            typer.echo(json.dumps({"text": text, key: label, "probabilities": proba}))
         else:
-            typer.echo(label)
+            typer.echo(label_separator.join(label) if isinstance(label, list) else label)
 
 
 @app.command()

@@ -100,6 +100,8 @@ class ModelConfig:
         filter_sizes: tuple of int. CNN window sizes (Kim: 3, 4, 5).
         num_filters: int. CNN feature maps per window size (Kim: 100).
         max_norm: float or None. Max-norm of the output weights (Kim: 3).
+        multi_label: bool. One sigmoid per class (a set of labels per text)
+            instead of one softmax (or one sigmoid for two classes).
     """
 
     model: str
@@ -114,6 +116,7 @@ class ModelConfig:
     filter_sizes: tuple[int, ...] = (3, 4, 5)
     num_filters: int = 100
     max_norm: float | None = None
+    multi_label: bool = False
 
     def __post_init__(self) -> None:
         if self.model not in _REGISTRY:
@@ -172,7 +175,8 @@ def build_model(config: ModelConfig, embedding_matrix: np.ndarray | None = None)
 
     Returns:
         A `keras.Model` mapping int ids ``(batch, sequence_length)`` to
-        probabilities ``(batch, 1)`` (binary) or ``(batch, n_classes)``.
+        probabilities ``(batch, 1)`` (binary) or ``(batch, n_classes)``
+        (softmax, or one independent sigmoid per class when `multi_label`).
 
     Raises:
         ModelConfigError: if the matrix is missing, unexpected or misshaped.
@@ -227,7 +231,11 @@ def build_model(config: ModelConfig, embedding_matrix: np.ndarray | None = None)
     if config.dropout:
         features = keras.layers.Dropout(config.dropout, name="dropout")(features)
     constraint = keras.constraints.MaxNorm(config.max_norm) if config.max_norm else None
-    if config.n_classes == 2:
+    if config.multi_label:
+        output = keras.layers.Dense(
+            config.n_classes, activation="sigmoid", kernel_constraint=constraint, name="output"
+        )(features)
+    elif config.n_classes == 2:
         output = keras.layers.Dense(
             1, activation="sigmoid", kernel_constraint=constraint, name="output"
         )(features)

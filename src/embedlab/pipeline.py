@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from embedlab.classifier import TextClassifier
-from embedlab.data import Dataset, read_dataset, train_test_split
+from embedlab.classifier import DEFAULT_THRESHOLD, TextClassifier
+from embedlab.data import Dataset, Label, read_dataset, train_test_split
 from embedlab.errors import EmbedlabError
+from embedlab.training import ClassWeight
 
 logger = logging.getLogger("embedlab")
 
@@ -24,12 +25,16 @@ DEFAULT_TEST_SPLIT = 0.1
 
 @dataclass(frozen=True)
 class DataOptions:
-    """How to read labelled data (the CLI's --format, --encoding, column options)."""
+    """How to read labelled data (the CLI's --format, --encoding, column options).
+
+    `label_separator` splits each label into a list (multi-label data).
+    """
 
     format: str | None = None
     encoding: str = "utf-8"
     text_column: str | None = None
     label_column: str | None = None
+    label_separator: str | None = None
 
     def read(self, data: Sequence[str | os.PathLike[str]], **kwargs: Any) -> Dataset:
         return read_dataset(
@@ -38,13 +43,18 @@ class DataOptions:
             encoding=self.encoding,
             text_column=self.text_column,
             label_column=self.label_column,
+            label_separator=self.label_separator,
             **kwargs,
         )
 
 
 @dataclass(frozen=True)
 class TrainOptions:
-    """Model and training options of `train` (see `TextClassifier`)."""
+    """Model and training options of `train` (see `TextClassifier` and its `fit`).
+
+    `validation_split`, `patience` and `class_weight` go to `TextClassifier.fit`;
+    `multi_label` None decides from the labels (lists: multi-label).
+    """
 
     model: str = "cnn"
     mode: str = "rand"
@@ -63,6 +73,11 @@ class TrainOptions:
     batch_size: int = 50
     oov_init: str = "random"
     pretrained_vocab: int = 0
+    validation_split: float | None = None
+    patience: int | None = None
+    class_weight: ClassWeight = None
+    multi_label: bool | None = None
+    threshold: float = DEFAULT_THRESHOLD
 
     def classifier(self) -> TextClassifier:
         return TextClassifier(
@@ -82,6 +97,20 @@ class TrainOptions:
             oov_init=self.oov_init,
             pretrained_vocab=self.pretrained_vocab,
             seed=self.seed,
+            multi_label=self.multi_label,
+            threshold=self.threshold,
+        )
+
+    def fit(self, clf: TextClassifier, data: Dataset, *, verbose: int | str = "auto") -> None:
+        """Train `clf` on `data` with these options' epochs, dev split and weights."""
+        clf.fit(
+            data.texts,
+            data.labels,
+            epochs=self.epochs,
+            validation_split=self.validation_split,
+            patience=self.patience,
+            class_weight=self.class_weight,
+            verbose=verbose,
         )
 
 
@@ -122,10 +151,16 @@ def train(
         ", ".join(train_set.classes),
     )
     clf = options.classifier()
-    clf.fit(train_set.texts, train_set.labels, epochs=options.epochs, verbose=verbose)
+    options.fit(clf, train_set, verbose=verbose)
     metrics = clf.evaluate(test_set.texts, test_set.labels)
-    metrics["n_train"] = len(train_set)
+    n_validation = 0 if clf.validation_indices is None else len(clf.validation_indices)
+    metrics["n_train"] = len(train_set) - n_validation  # the texts the model was fitted on
     metrics["epochs"] = options.epochs
+    metrics["epochs_run"] = len(clf.history.get("loss", []))
+    if clf.best_epoch is not None:
+        metrics["best_epoch"] = clf.best_epoch + 1  # 1-based, as Keras prints it
+    if n_validation:
+        metrics["n_validation"] = n_validation
     metrics["seconds_per_epoch"] = _mean(clf.history.get("epoch_seconds", []))
     clf.metrics = metrics
     clf.save(out, overwrite=overwrite)
@@ -140,20 +175,27 @@ def evaluate(
     data: Sequence[str | os.PathLike[str]],
     *,
     data_options: DataOptions = DataOptions(),
+    threshold: float | None = None,
 ) -> dict[str, Any]:
-    """Evaluate the classifier saved in `directory` on labelled `data`."""
+    """Evaluate the classifier saved in `directory` on labelled `data`.
+
+    `threshold` (multi-label only) overrides the saved one.
+    """
     clf = TextClassifier.load(directory)
     dataset = data_options.read(data, min_classes=1)
-    return clf.evaluate(dataset.texts, dataset.labels)
+    return clf.evaluate(dataset.texts, dataset.labels, threshold=threshold)
 
 
 def predict(
-    directory: str | os.PathLike[str], texts: Sequence[str]
-) -> tuple[list[str], list[dict[str, float]]]:
-    """Labels and per-label probabilities of `texts` from a saved classifier."""
+    directory: str | os.PathLike[str], texts: Sequence[str], *, threshold: float | None = None
+) -> tuple[list[Label], list[dict[str, float]]]:
+    """Labels (lists of labels, multi-label) and per-label probabilities of `texts`.
+
+    `threshold` (multi-label only) overrides the saved one.
+    """
     clf = TextClassifier.load(directory)
     proba = clf.predict_proba(texts)
-    labels = [clf.labels[i] for i in proba.argmax(axis=1)]
+    labels = clf.labels_of(proba, threshold=threshold)
     probabilities = [
         {label: float(p) for label, p in zip(clf.labels, row, strict=True)} for row in proba
     ]

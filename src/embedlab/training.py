@@ -1,0 +1,179 @@
+"""Training hygiene shared by every classifier: class weights, a dev split, epoch timing.
+
+- Class weights follow scikit-learn's ``compute_class_weight``: ``"balanced"``
+  gives class ``c`` the weight ``n / (k * count(c))`` (``n`` samples, ``k``
+  classes), so every class carries the same total weight; a dict gives the
+  listed classes their weight and the others 1.
+- The dev split is stratified and seeded (`embedlab.data.train_test_split`),
+  unlike Keras' ``validation_split``, which takes the last rows unshuffled.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from embedlab._keras import import_keras
+from embedlab.data import Dataset, Label, train_test_split
+from embedlab.errors import ModelConfigError
+
+ClassWeight = str | Mapping[str, float] | None
+"""``"balanced"``, a dict label -> weight, or None (every class weighs 1)."""
+
+
+def compute_class_weight(
+    class_weight: ClassWeight, classes: Sequence[str], labels: Sequence[str]
+) -> np.ndarray:
+    """The weight of each class, as scikit-learn's ``compute_class_weight``.
+
+    Args:
+        class_weight: ``"balanced"``, a dict label -> weight, or None.
+        classes: sequence of str. The classes, in the order of the result.
+        labels: sequence of str. The training labels (counted for
+            ``"balanced"``).
+
+    Returns:
+        A float64 array, one weight per class of `classes`.
+
+    Raises:
+        ModelConfigError: for an unknown string, a dict naming a label that
+            is not a class, a weight that is not a positive number, or a
+            class absent from `labels` with ``"balanced"``.
+
+    Example:
+        >>> compute_class_weight("balanced", ["neg", "pos"], ["neg"] * 3 + ["pos"])
+        array([0.66666667, 2.        ])
+    """
+    if class_weight is None:
+        return np.ones(len(classes))
+    if isinstance(class_weight, str):
+        if class_weight != "balanced":
+            raise ModelConfigError(
+                "`class_weight` must be 'balanced', a dict label -> weight, or None. "
+                f"Received: class_weight={class_weight!r}"
+            )
+        index = {label: i for i, label in enumerate(classes)}
+        counts = np.bincount([index[label] for label in labels], minlength=len(classes))
+        if (counts == 0).any():
+            missing = [c for c, n in zip(classes, counts, strict=True) if n == 0]
+            raise ModelConfigError(
+                f"class_weight='balanced' needs every class in the training labels; "
+                f"{missing} have none. Give a dict of weights instead."
+            )
+        return len(labels) / (len(classes) * counts.astype(np.float64))
+    unknown = sorted(set(map(str, class_weight)) - set(classes))
+    if unknown:
+        raise ModelConfigError(
+            f"`class_weight` names labels that are not classes: {unknown}. "
+            f"The classes are {list(classes)}."
+        )
+    weights = np.ones(len(classes))
+    for i, label in enumerate(classes):
+        value = class_weight.get(label, 1.0)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            raise ModelConfigError(
+                f"Class weights must be positive numbers. Received: {label!r}: {value!r}"
+            )
+        weights[i] = float(value)
+    return weights
+
+
+def dev_split(
+    texts: Sequence[str], labels: Sequence[Label], *, fraction: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of a stratified, seeded train part and dev part.
+
+    Args:
+        texts: sequence of str. The training texts.
+        labels: sequence of labels (str, or lists of str for multi-label).
+        fraction: float. The share held out as dev data, in (0, 1).
+        seed: int. Seed of the shuffle.
+
+    Returns:
+        ``(train_indices, dev_indices)``, sorted int64 arrays.
+
+    Raises:
+        ModelConfigError: if `fraction` is not in (0, 1) or leaves no dev data.
+    """
+    if isinstance(fraction, bool) or not isinstance(fraction, int | float) or not 0 < fraction < 1:
+        raise ModelConfigError(
+            f"`validation_split` must be a fraction in (0, 1). Received: {fraction!r}"
+        )
+    positions = Dataset([str(i) for i in range(len(texts))], list(labels), [])
+    train, dev = train_test_split(positions, test_size=float(fraction), seed=seed)
+    if not dev.texts or not train.texts:
+        raise ModelConfigError(
+            f"validation_split={fraction} of {len(texts)} texts leaves an empty part; "
+            "give more data or another fraction."
+        )
+    return (
+        np.array([int(i) for i in train.texts], dtype=np.int64),
+        np.array([int(i) for i in dev.texts], dtype=np.int64),
+    )
+
+
+def epoch_timer() -> Any:
+    """A Keras callback that records each epoch's wall time in ``.seconds``."""
+    keras = import_keras()
+
+    class EpochTimer(keras.callbacks.Callback):  # type: ignore[misc,name-defined]
+        def __init__(self) -> None:
+            super().__init__()
+            self.seconds: list[float] = []
+            self._start = 0.0
+
+        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+            self._start = time.perf_counter()
+
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            self.seconds.append(time.perf_counter() - self._start)
+
+    return EpochTimer()
+
+
+def early_stopping(patience: int) -> Any:
+    """Stop after `patience` epochs without a lower ``val_loss``; restore the best weights.
+
+    Keras 3's ``EarlyStopping(restore_best_weights=True)`` restores them at the
+    end of training whether or not it stopped early, so the model returned is
+    the best epoch's.
+    """
+    if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
+        raise ModelConfigError(
+            f"`patience` must be a non-negative integer. Received: patience={patience!r}"
+        )
+    keras = import_keras()
+    return keras.callbacks.EarlyStopping(
+        monitor="val_loss", patience=patience, restore_best_weights=True
+    )
+
+
+def parse_class_weight(text: str | None) -> ClassWeight:
+    """The CLI's ``--class-weight``: ``balanced`` or ``LABEL=WEIGHT,LABEL=WEIGHT``.
+
+    Raises:
+        ModelConfigError: for a pair without ``=`` or a weight that is not a number.
+
+    Example:
+        >>> parse_class_weight("neg=1,pos=4.5")
+        {'neg': 1.0, 'pos': 4.5}
+    """
+    if text is None or text == "balanced":
+        return text
+    weights: dict[str, float] = {}
+    for pair in text.split(","):
+        label, sep, value = pair.rpartition("=")
+        try:
+            weight = float(value)
+        except ValueError:
+            weight = float("nan")
+        if not sep or not label.strip() or not weight > 0:
+            raise ModelConfigError(
+                "--class-weight takes 'balanced' or LABEL=WEIGHT pairs joined by commas "
+                f"(weights positive), e.g. neg=1,pos=4. Received: {text!r}"
+            )
+        weights[label.strip()] = weight
+    return weights
