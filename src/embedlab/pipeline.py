@@ -63,6 +63,7 @@ class TrainOptions:
     batch_size: int = 50
     oov_init: str = "random"
     pretrained_vocab: int = 0
+    data_parallel: bool = False  # split each batch over all local devices (embedlab.distribute)
 
     def classifier(self) -> TextClassifier:
         return TextClassifier(
@@ -122,8 +123,17 @@ def train(
         ", ".join(train_set.classes),
     )
     clf = options.classifier()
-    clf.fit(train_set.texts, train_set.labels, epochs=options.epochs, verbose=verbose)
+    if options.data_parallel:
+        from embedlab.distribute import fit_data_parallel, used_devices
+
+        fit_data_parallel(
+            clf, train_set.texts, train_set.labels, epochs=options.epochs, verbose=verbose
+        )
+    else:
+        clf.fit(train_set.texts, train_set.labels, epochs=options.epochs, verbose=verbose)
     metrics = clf.evaluate(test_set.texts, test_set.labels)
+    if options.data_parallel:
+        metrics["devices"] = used_devices(clf)
     metrics["n_train"] = len(train_set)
     metrics["epochs"] = options.epochs
     metrics["seconds_per_epoch"] = _mean(clf.history.get("epoch_seconds", []))
