@@ -43,3 +43,13 @@ def isolated_embedlab_home(
 @pytest.fixture
 def sentiment() -> tuple[list[str], list[str]]:
     return make_sentiment(400)
+
+
+@pytest.fixture(scope="session")
+def saved_classifier_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small trained classifier saved as `embedlab train` saves it (batch, cluster, export)."""
+    from embedlab.classifier import TextClassifier
+
+    texts, labels = make_sentiment(400, seed=11)
+    clf = TextClassifier("cnn", embedding_dim=8, seed=2).fit(texts, labels, epochs=3, verbose=0)
+    return clf.save(tmp_path_factory.mktemp("saved") / "clf")

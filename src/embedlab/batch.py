@@ -158,10 +158,10 @@ def _records(
                 header = [field.strip() for field in fields]
                 column = _text_column(path, header, text_column)
             elif len(fields) != len(header):
+                fix = "check the quoting of this row" if format == "csv" else "TSV has no quoting"
                 raise DataError(
                     f"{path} line {number}: expected {len(header)} fields (as in the header), "
-                    f"found {len(fields)}; "
-                    + ("check the quoting of this row." if format == "csv" else "TSV has no quoting.")
+                    f"found {len(fields)}; {fix}."
                 )
             else:
                 yield number, _text_field(fields[column], path, number, header[column])
@@ -203,9 +203,7 @@ def iter_text_chunks(
         raise DataError(f"{path}: no such file; check the path.")
     format = format or sniff_input_format(path, encoding=encoding)
     if format not in INPUT_FORMATS:
-        raise DataError(
-            f"Unknown input format {format!r}; use one of: {', '.join(INPUT_FORMATS)}."
-        )
+        raise DataError(f"Unknown input format {format!r}; use one of: {', '.join(INPUT_FORMATS)}.")
     chunk: Chunk = []
     for record in _records(path, format, encoding, text_column):
         chunk.append(record)
@@ -227,9 +225,7 @@ def count_lines(path: str | os.PathLike[str]) -> int:
     return count + (last != b"\n")
 
 
-def format_rows(
-    labels: Sequence[str], chunk: Chunk, proba: Any, *, with_text: bool = True
-) -> str:
+def format_rows(labels: Sequence[str], chunk: Chunk, proba: Any, *, with_text: bool = True) -> str:
     """The JSONL rows of one predicted chunk (`proba` rows follow `labels`)."""
     lines = []
     for (number, text), row in zip(chunk, proba.tolist(), strict=True):

@@ -202,7 +202,9 @@ def predict(
         typer.Option(help="With --out: lines|csv|tsv|jsonl; sniffed if absent."),
     ] = None,
     text_column: TextColOpt = None,
-    batch_size: Annotated[int, typer.Option(min=1, help="With --out: texts per model call.")] = 1024,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="With --out: texts per model call.")
+    ] = 1024,
     overwrite: Annotated[bool, typer.Option(help="With --out: replace OUT if it exists.")] = False,
     scheduler: Annotated[
         Optional[str],  # noqa: UP045
@@ -225,18 +227,33 @@ def predict(
             from embedlab.cluster import predict_file_dask
 
             result = predict_file_dask(
-                directory, [file], out=out, scheduler=scheduler, format=format,
-                encoding=encoding, text_column=text_column, batch_size=batch_size,
+                directory,
+                [file],
+                out=out,
+                scheduler=scheduler,
+                format=format,
+                encoding=encoding,
+                text_column=text_column,
+                batch_size=batch_size,
                 overwrite=overwrite,
-            )  # fmt: skip
+            )
         else:
             result = batch.predict_file(
-                directory, file, out=out, format=format, encoding=encoding,
-                text_column=text_column, batch_size=batch_size, overwrite=overwrite,
+                directory,
+                file,
+                out=out,
+                format=format,
+                encoding=encoding,
+                text_column=text_column,
+                batch_size=batch_size,
+                overwrite=overwrite,
                 progress=True,
-            )  # fmt: skip
-        typer.echo(json.dumps({"rows": result.rows, "out": str(result.out),
-                               "seconds": round(result.seconds, 3)}))  # fmt: skip
+            )
+        typer.echo(
+            json.dumps(
+                {"rows": result.rows, "out": str(result.out), "seconds": round(result.seconds, 3)}
+            )
+        )
         return
     if format or text_column or scheduler:
         raise EmbedlabError("--format, --text-column and --scheduler go with --file and --out.")

@@ -17,6 +17,7 @@ Importing this module imports ``dask`` and ``distributed`` (the ``dask`` extra).
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 from collections import deque
@@ -80,7 +81,8 @@ def _predict_partition(
     starts). A bad record is sent back as ``bad`` for the client to report
     with its absolute line number.
     """
-    clf = get_worker().plugins[name].classifier
+    plugin: Any = get_worker().plugins[name]
+    clf = plugin.classifier
     path = records[0][1] if records else ""
     numbers: list[int] = []
     texts: list[str] = []
@@ -228,7 +230,7 @@ def predict_file_dask(
 
         def write(file: IO[str]) -> None:
             nonlocal rows
-            pending: deque[Any] = deque(client.compute(p) for p, _ in zip(parts, range(window)))
+            pending: deque[Any] = deque(client.compute(p) for p in itertools.islice(parts, window))
             offsets: dict[str, int] = {}
             while pending:
                 result = pending.popleft().result()
@@ -259,7 +261,8 @@ def _write_partition(
     if not result["numbers"]:
         return 0
     chunk = [(offset + n, text) for n, text in zip(result["numbers"], result["texts"], strict=True)]
-    file.write(format_rows(result["labels"], chunk, np.asarray(result["proba"]), with_text=with_text))
+    proba = np.asarray(result["proba"])
+    file.write(format_rows(result["labels"], chunk, proba, with_text=with_text))
     return len(chunk)
 
 
