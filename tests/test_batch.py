@@ -59,9 +59,13 @@ def write_input(tmp_path, texts, format):
 def test_rows_match_predict_in_order_across_chunks(tmp_path, saved_classifier_dir, texts, format):
     path, expected = write_input(tmp_path, texts, format)
     result = predict_file(
-        saved_classifier_dir, path, out=tmp_path / "out.jsonl", chunk_size=7, batch_size=5,
+        saved_classifier_dir,
+        path,
+        out=tmp_path / "out.jsonl",
+        chunk_size=7,
+        batch_size=5,
         progress=False,
-    )  # fmt: skip
+    )
     rows = read_rows(tmp_path / "out.jsonl")
     assert result.rows == len(rows) == len(expected)
     assert_rows_match_predict(rows, saved_classifier_dir, expected)
@@ -144,8 +148,12 @@ def test_cli_writes_the_file_and_reports_bad_lines_without_traceback(
     def run(*args):
         return subprocess.run(
             [sys.executable, "-m", "embedlab", "predict", str(saved_classifier_dir), *args],
-            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
 
     ok = run("--file", "in.jsonl", "--out", "out.jsonl", "--batch-size", "16")
     assert ok.returncode == 0, ok.stderr

@@ -33,9 +33,13 @@ def test_cluster_rows_equal_local_rows_one_load_per_worker(tmp_path, saved_class
     second.write_text("\n".join(json.dumps({"text": t}) for t in texts[:50]) + "\n")
 
     result = predict_file_dask(
-        saved_classifier_dir, [first, second], out=tmp_path / "cluster.jsonl", scheduler=client,
-        blocksize=4096, in_flight=3,
-    )  # fmt: skip
+        saved_classifier_dir,
+        [first, second],
+        out=tmp_path / "cluster.jsonl",
+        scheduler=client,
+        blocksize=4096,
+        in_flight=3,
+    )
     local_a = predict_file(saved_classifier_dir, first, out=tmp_path / "a.out", progress=False)
     local_b = predict_file(saved_classifier_dir, second, out=tmp_path / "b.out", progress=False)
 
@@ -62,9 +66,12 @@ def test_a_bad_line_in_a_later_partition_names_its_line(tmp_path, saved_classifi
     path.write_text("\n".join(rows) + "\n")
     with pytest.raises(DataError, match=r"in\.jsonl line 351: invalid JSON"):
         predict_file_dask(
-            saved_classifier_dir, [path], out=tmp_path / "o.jsonl", scheduler=client,
+            saved_classifier_dir,
+            [path],
+            out=tmp_path / "o.jsonl",
+            scheduler=client,
             blocksize=2048,
-        )  # fmt: skip
+        )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
 
 

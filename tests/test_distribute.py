@@ -30,7 +30,8 @@ SCRIPT = textwrap.dedent(
         "jax_devices": len(jax.devices()),
         "devices": [used_devices(one), used_devices(two)],
         "accuracy": [c.evaluate(*test)["accuracy"] for c in (one, two)],
-        "max_proba_diff": float(np.abs(one.predict_proba(test[0]) - two.predict_proba(test[0])).max()),
+        "max_proba_diff": float(np.abs(one.predict_proba(test[0]) - two.predict_proba(test[0]))
+                                .max()),
     }))
     """
 )

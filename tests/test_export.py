@@ -34,10 +34,22 @@ def test_onnx_export_gives_the_same_predictions(tmp_path, saved_classifier_dir):
     out = tmp_path / "onnx"
     env = {**os.environ, "KERAS_BACKEND": os.environ.get("KERAS_BACKEND", "jax")}
     run = subprocess.run(
-        [sys.executable, "-m", "embedlab", "export", str(saved_classifier_dir),
-         "--format", "onnx", "--out", str(out)],
-        env=env, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "embedlab",
+            "export",
+            str(saved_classifier_dir),
+            "--format",
+            "onnx",
+            "--out",
+            str(out),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr
     assert sorted(p.name for p in out.iterdir()) == ["export.json", "model.onnx", "tokenizer.json"]
 
