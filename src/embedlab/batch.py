@@ -185,11 +185,12 @@ def iter_text_chunks(
             guessed from common names (``text``, ``sentence``, ...) when None.
         chunk_size: int. Texts per chunk.
 
-    Yields:
-        Lists of ``(line, text)``, line 1-based, in file order.
+    Returns:
+        An iterator of lists of ``(line, text)``, line 1-based, in file order.
 
     Raises:
-        DataError: naming the file and line of the first bad record.
+        DataError: at once for a missing file or unknown format; while
+            iterating, naming the file and line of the first bad record.
 
     Example:
         >>> for chunk in iter_text_chunks("big.jsonl", chunk_size=10_000):
@@ -204,10 +205,14 @@ def iter_text_chunks(
     format = format or sniff_input_format(path, encoding=encoding)
     if format not in INPUT_FORMATS:
         raise DataError(f"Unknown input format {format!r}; use one of: {', '.join(INPUT_FORMATS)}.")
+    return _chunks(_records(path, format, encoding, text_column), chunk_size)
+
+
+def _chunks(records: Iterator[tuple[int, str]], size: int) -> Iterator[Chunk]:
     chunk: Chunk = []
-    for record in _records(path, format, encoding, text_column):
+    for record in records:
         chunk.append(record)
-        if len(chunk) == chunk_size:
+        if len(chunk) == size:
             yield chunk
             chunk = []
     if chunk:

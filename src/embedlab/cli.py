@@ -224,7 +224,12 @@ def predict(
         if file is None or texts:
             raise EmbedlabError("--out writes the predictions of --file: give --file, no texts.")
         if scheduler is not None:
-            from embedlab.cluster import predict_file_dask
+            try:
+                from embedlab.cluster import predict_file_dask
+            except ImportError as exc:
+                raise EmbedlabError(
+                    f"--scheduler needs Dask ({exc}): pip install 'embedlab[dask]'."
+                ) from None
 
             result = predict_file_dask(
                 directory,
