@@ -137,6 +137,7 @@ def test_a_csv_without_a_text_column_asks_for_one(tmp_path, saved_classifier_dir
         predict_file(saved_classifier_dir, path, out=tmp_path / "o.jsonl", progress=False)
 
 
+@pytest.mark.slow
 def test_cli_writes_the_file_and_reports_bad_lines_without_traceback(
     tmp_path, saved_classifier_dir
 ):
