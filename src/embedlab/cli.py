@@ -132,6 +132,13 @@ def train(
     ] = None,
     label_separator: LabelSepOpt = None,
     threshold: ThresholdOpt = None,
+    data_parallel: Annotated[
+        bool,
+        typer.Option(
+            help="Split each batch over all local accelerators (keras.distribution.DataParallel"
+            ", JAX); --batch-size must be a multiple of the device count."
+        ),
+    ] = False,
 ) -> None:
     """Train a classifier on DATA and save it to OUT (with OUT/metrics.json)."""
     from embedlab import pipeline
@@ -159,6 +166,7 @@ def train(
         patience=patience,
         class_weight=parse_class_weight(class_weight),
         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+        data_parallel=data_parallel,
     )
     with contextlib.redirect_stdout(sys.stderr):  # Keras' progress; stdout keeps the result
         metrics = pipeline.train(
@@ -226,7 +234,7 @@ def predict(
     texts: Annotated[Optional[list[str]], typer.Argument(help="Texts to classify.")] = None,  # noqa: UP045
     file: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option(help="Read texts from this file, one a line."),
+        typer.Option(help="Read texts from this file (one a line, or csv/tsv/jsonl with --out)."),
     ] = None,
     encoding: EncodingOpt = "utf-8",
     as_json: Annotated[
@@ -236,11 +244,75 @@ def predict(
     label_separator: Annotated[
         str, typer.Option(help="Multi-label: printed between a text's labels.")
     ] = "|",
+    out: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(help="Stream --file in chunks into this JSONL file (big files)."),
+    ] = None,
+    format: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="With --out: lines|csv|tsv|jsonl; sniffed if absent."),
+    ] = None,
+    text_column: TextColOpt = None,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="With --out: texts per model call.")
+    ] = 1024,
+    overwrite: Annotated[bool, typer.Option(help="With --out: replace OUT if it exists.")] = False,
+    scheduler: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            help="With --out: predict on a Dask cluster at this address (tcp://HOST:8786), "
+            "or 'local' for a local cluster."
+        ),
+    ] = None,
 ) -> None:
-    """Print the label of each text, one a line (multi-label: its labels joined by |)."""
+    """Print the label of each text, one a line; or, with --file and --out, write a JSONL file."""
     from embedlab import pipeline
     from embedlab.data import read_texts
 
+    if out is not None:
+        from embedlab import batch
+
+        if file is None or texts:
+            raise EmbedlabError("--out writes the predictions of --file: give --file, no texts.")
+        if scheduler is not None:
+            try:
+                from embedlab.cluster import predict_file_dask
+            except ImportError as exc:
+                raise EmbedlabError(
+                    f"--scheduler needs Dask ({exc}): pip install 'embedlab[dask]'."
+                ) from None
+
+            result = predict_file_dask(
+                directory,
+                [file],
+                out=out,
+                scheduler=scheduler,
+                format=format,
+                encoding=encoding,
+                text_column=text_column,
+                batch_size=batch_size,
+                overwrite=overwrite,
+            )
+        else:
+            result = batch.predict_file(
+                directory,
+                file,
+                out=out,
+                format=format,
+                encoding=encoding,
+                text_column=text_column,
+                batch_size=batch_size,
+                overwrite=overwrite,
+                progress=True,
+            )
+        typer.echo(
+            json.dumps(
+                {"rows": result.rows, "out": str(result.out), "seconds": round(result.seconds, 3)}
+            )
+        )
+        return
+    if format or text_column or scheduler:
+        raise EmbedlabError("--format, --text-column and --scheduler go with --file and --out.")
     items = list(texts or [])
     if file is not None:
         items.extend(read_texts(file, encoding=encoding))
@@ -328,10 +400,12 @@ def vectors_analogy(
 
 # Commands defined in their own modules (each keeps its heavy imports inside).
 from embedlab._cli_embed import embed_app, vectors_evaluate  # noqa: E402
+from embedlab._cli_export import export  # noqa: E402
 from embedlab._cli_serve import serve  # noqa: E402
 from embedlab._cli_vectors import vectors_convert, vectors_download, vectors_list  # noqa: E402
 
 app.add_typer(embed_app, name="embed")
+app.command("export")(export)
 vectors_app.command("evaluate")(vectors_evaluate)
 vectors_app.command("download")(vectors_download)
 vectors_app.command("convert")(vectors_convert)

@@ -78,6 +78,7 @@ class TrainOptions:
     class_weight: ClassWeight = None
     multi_label: bool | None = None
     threshold: float = DEFAULT_THRESHOLD
+    data_parallel: bool = False  # split each batch over all local devices (embedlab.distribute)
 
     def classifier(self) -> TextClassifier:
         return TextClassifier(
@@ -102,16 +103,21 @@ class TrainOptions:
         )
 
     def fit(self, clf: TextClassifier, data: Dataset, *, verbose: int | str = "auto") -> None:
-        """Train `clf` on `data` with these options' epochs, dev split and weights."""
-        clf.fit(
-            data.texts,
-            data.labels,
-            epochs=self.epochs,
-            validation_split=self.validation_split,
-            patience=self.patience,
-            class_weight=self.class_weight,
-            verbose=verbose,
-        )
+        """Train `clf` on `data` with these options' epochs, dev split and weights
+        (over all local devices with `data_parallel`)."""
+        kwargs: dict[str, Any] = {
+            "epochs": self.epochs,
+            "validation_split": self.validation_split,
+            "patience": self.patience,
+            "class_weight": self.class_weight,
+            "verbose": verbose,
+        }
+        if self.data_parallel:
+            from embedlab.distribute import fit_data_parallel
+
+            fit_data_parallel(clf, data.texts, data.labels, **kwargs)
+        else:
+            clf.fit(data.texts, data.labels, **kwargs)
 
 
 def train(
@@ -153,6 +159,10 @@ def train(
     clf = options.classifier()
     options.fit(clf, train_set, verbose=verbose)
     metrics = clf.evaluate(test_set.texts, test_set.labels)
+    if options.data_parallel:
+        from embedlab.distribute import used_devices
+
+        metrics["devices"] = used_devices(clf)
     n_validation = 0 if clf.validation_indices is None else len(clf.validation_indices)
     metrics["n_train"] = len(train_set) - n_validation  # the texts the model was fitted on
     metrics["epochs"] = options.epochs

@@ -35,7 +35,7 @@ from embedlab.data.textio import check_encoding, iter_lines, read_document
 from embedlab.errors import DataError
 
 
-def _find_column(path: Path, columns: list[str], name: str, option: str) -> int:
+def find_column(path: Path, columns: list[str], name: str, option: str) -> int:
     if name in columns:
         return columns.index(name)
     folded = [i for i, column in enumerate(columns) if column.lower() == name.strip().lower()]
@@ -47,7 +47,7 @@ def _find_column(path: Path, columns: list[str], name: str, option: str) -> int:
     )
 
 
-def _guess_column(
+def guess_column(
     columns: list[str], candidates: tuple[str, ...], exclude: int | None
 ) -> int | None:
     folded = [column.strip().lower() for column in columns]
@@ -77,14 +77,14 @@ def _pick_columns(
 ) -> tuple[int, int | None]:
     """The text and label column positions: named, guessed by name, or by length."""
     text = (
-        _find_column(path, names, want.text, "--text-column (text_column=)")
+        find_column(path, names, want.text, "--text-column (text_column=)")
         if want.text is not None
-        else _guess_column(names, TEXT_COLUMNS, None)
+        else guess_column(names, TEXT_COLUMNS, None)
     )
     label = (
-        _find_column(path, names, want.label, "--label-column (label_column=)")
+        find_column(path, names, want.label, "--label-column (label_column=)")
         if want.label is not None
-        else _guess_column(names, LABEL_COLUMNS, text)
+        else guess_column(names, LABEL_COLUMNS, text)
     )
     if len(names) == 2 and text is not None and label is None:
         label = 1 - text
@@ -129,7 +129,7 @@ def _field(value: Any, path: Path, line: int, what: str, name: str) -> str:
     elif what == "label" and isinstance(value, (int, float)):
         return json.dumps(value)  # 1 -> "1", true -> "true"
     else:
-        problem = f"the {what} under {name!r} is {_json_type(value)}, not a string"
+        problem = f"the {what} under {name!r} is {json_type(value)}, not a string"
     raise DataError(f"{path} line {line}: {problem}; give the row its {what} or remove it.")
 
 
@@ -162,7 +162,7 @@ def _extract(path: Path, names: list[str], rows: Rows, want: _Columns) -> Part:
     return texts, [_label(row[label], path, line, names[label], sep) for line, row in rows]
 
 
-def _csv_records(path: Path, lines: Iterator[str]) -> Iterator[tuple[int, list[str]]]:
+def csv_records(path: Path, lines: Iterator[str]) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(lines, strict=True)
     start = 1
     while True:
@@ -182,7 +182,7 @@ def _csv_records(path: Path, lines: Iterator[str]) -> Iterator[tuple[int, list[s
 def _read_table(path: Path, encoding: str, delimiter: str, want: _Columns) -> Part:
     lines = iter_lines(path, encoding)
     if delimiter == ",":
-        records = _csv_records(path, lines)
+        records = csv_records(path, lines)
     else:
         records = ((n, line.rstrip("\n").split("\t")) for n, line in enumerate(lines, start=1))
     header: list[str] = []
@@ -208,7 +208,7 @@ def _read_table(path: Path, encoding: str, delimiter: str, want: _Columns) -> Pa
     return _extract(path, header, rows, want)
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
     names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
     return "null" if value is None else names.get(type(value), "a number")
 
@@ -228,7 +228,7 @@ def _read_jsonl(path: Path, encoding: str, want: _Columns) -> Part:
         if not isinstance(record, dict):
             raise DataError(
                 f"{path} line {number}: expected a JSON object {{...}}, found "
-                f"{_json_type(record)}; each line must hold one object with a text and a label."
+                f"{json_type(record)}; each line must hold one object with a text and a label."
             )
         records.append((number, record))
     keys = list(dict.fromkeys(key for _, record in records for key in record))

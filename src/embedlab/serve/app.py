@@ -205,9 +205,9 @@ def create_app(
         )
 
     class Prediction(BaseModel):
-        """The label of one text and the probability of every label."""
+        """The label of one text (its labels, multi-label) and the probability of every label."""
 
-        label: str
+        label: str | list[str]
         probabilities: dict[str, float]
 
     class PredictResponse(BaseModel):
@@ -260,11 +260,8 @@ def create_app(
         proba = await predictor.predict(request.texts)
         return {
             "predictions": [
-                {
-                    "label": labels[int(row.argmax())],
-                    "probabilities": dict(zip(labels, row.tolist(), strict=True)),
-                }
-                for row in proba
+                {"label": label, "probabilities": dict(zip(labels, row.tolist(), strict=True))}
+                for label, row in zip(clf.labels_of(proba), proba, strict=True)
             ]
         }
 

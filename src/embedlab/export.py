@@ -1,0 +1,151 @@
+"""Export a saved classifier's Keras model for serving without embedlab: ONNX or SavedModel.
+
+Keras 3's ``model.export`` does the work. What each format needs (Keras 3.15):
+
+============  =========================================  ==========================
+format        JAX backend (embedlab's default)           TensorFlow backend
+============  =========================================  ==========================
+``onnx``      ``jax2onnx`` (direct JAX -> ONNX, no TF)   ``tf2onnx``
+``savedmodel``  ``tensorflow`` (via ``jax2tf``)          built in
+============  =========================================  ==========================
+
+On the Torch backend ``onnx`` uses ``torch.onnx``; ``savedmodel`` is refused.
+Install the ONNX path with ``pip install 'embedlab[export]'`` and the
+SavedModel path with ``pip install 'embedlab[tensorflow]'``.
+
+Text preprocessing stays outside the exported graph. The exported model takes
+a padded ``int32`` id matrix ``(batch, sequence_length)`` (the input named
+``ids``) made by the bundled ``tokenizer.json`` with ``padding="post"`` and
+``truncating="post"`` (`embedlab.Tokenizer` and `embedlab.pad_sequences`),
+and returns probabilities: one column (the probability of the second label)
+for two labels, one column per label otherwise. The export directory::
+
+    OUT/model.onnx or OUT/saved_model/   the model
+    OUT/tokenizer.json                   the fitted tokenizer
+    OUT/export.json                      labels, sequence_length, padding, input and output
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from embedlab import saving
+from embedlab._keras import import_keras
+from embedlab.errors import EmbedlabError
+
+EXPORT_FORMATS: tuple[str, ...] = ("onnx", "savedmodel")
+ONNX_FILE = "model.onnx"
+SAVEDMODEL_DIR = "saved_model"
+EXPORT_CONFIG_FILE = "export.json"
+
+# (format, backend) -> the Python package Keras' exporter needs, and the pip extra.
+_NEEDS: dict[tuple[str, str], tuple[str, str]] = {
+    ("onnx", "jax"): ("jax2onnx", "pip install 'embedlab[export]'"),
+    ("onnx", "tensorflow"): ("tf2onnx", "pip install tf2onnx"),
+    ("onnx", "torch"): ("onnxscript", "pip install onnxscript"),
+    ("savedmodel", "jax"): ("tensorflow", "pip install 'embedlab[tensorflow]'"),
+    ("savedmodel", "tensorflow"): ("tensorflow", "pip install 'embedlab[tensorflow]'"),
+}
+
+
+def check_export_support(format: str, backend: str) -> None:
+    """Raise a clear `EmbedlabError` if `format` cannot be exported on `backend` here.
+
+    Raises:
+        EmbedlabError: naming the format, the backend, and the package or
+            backend that does support it.
+    """
+    if format not in EXPORT_FORMATS:
+        raise EmbedlabError(
+            f"Unknown export format {format!r}; use one of: {', '.join(EXPORT_FORMATS)}."
+        )
+    need = _NEEDS.get((format, backend))
+    if need is None:
+        supported = sorted(b for f, b in _NEEDS if f == format)
+        raise EmbedlabError(
+            f"Export to {format} is not supported on the Keras {backend!r} backend; it is on "
+            f"{' and '.join(supported)}. Set KERAS_BACKEND={supported[0]} and run again."
+        )
+    package, install = need
+    if importlib.util.find_spec(package) is None:
+        raise EmbedlabError(
+            f"Export to {format} on the Keras {backend!r} backend needs the {package!r} "
+            f"package, which is not installed: {install}."
+        )
+
+
+def export_classifier(
+    directory: str | os.PathLike[str],
+    *,
+    format: str,
+    out: str | os.PathLike[str],
+    overwrite: bool = False,
+) -> Path:
+    """Export the model of a saved classifier, with its tokenizer, to `out`.
+
+    Args:
+        directory: str or path. A directory written by `embedlab train`.
+        format: str. ``onnx`` or ``savedmodel``.
+        out: str or path. The export directory (written atomically).
+        overwrite: bool. Replace `out` if it exists.
+
+    Returns:
+        The export directory.
+
+    Raises:
+        EmbedlabError: if the format is unknown or cannot be exported with
+            this backend and these packages (the message says what can), or if
+            `out` exists and `overwrite` is False.
+
+    Example:
+        >>> export_classifier("runs/cnn", format="onnx", out="runs/cnn-onnx")
+    """
+    keras = import_keras()
+    backend = keras.backend.backend()
+    check_export_support(format, backend)
+    from embedlab.classifier import TextClassifier
+
+    clf = TextClassifier.load(directory)
+    assert clf.config is not None
+    model = clf.keras_model
+    spec = keras.InputSpec(shape=(None, clf.config.sequence_length), dtype="int32", name="ids")
+    with saving.atomic_directory(out, overwrite=overwrite) as tmp:
+        if format == "onnx":
+            model.export(tmp / ONNX_FILE, format="onnx", verbose=False, input_signature=[spec])
+        else:
+            model.export(
+                tmp / SAVEDMODEL_DIR,
+                format="tf_saved_model",
+                verbose=False,
+                input_signature=[spec],
+            )
+        shutil.copyfile(Path(directory) / saving.TOKENIZER_FILE, tmp / saving.TOKENIZER_FILE)
+        saving.write_json(tmp / EXPORT_CONFIG_FILE, _export_config(clf, format, backend))
+    return Path(out)
+
+
+def _export_config(clf: Any, format: str, backend: str) -> dict[str, Any]:
+    binary = len(clf.labels) == 2
+    return {
+        "format": format,
+        "model": ONNX_FILE if format == "onnx" else SAVEDMODEL_DIR,
+        "exported_from": {"keras_backend": backend, "model": clf.model_name},
+        "labels": clf.labels,
+        "input": {
+            "name": "ids",
+            "dtype": "int32",
+            "shape": [None, clf.config.sequence_length],
+            "tokenizer": saving.TOKENIZER_FILE,
+            "padding": "post",
+            "truncating": "post",
+        },
+        "output": (
+            f"probability of {clf.labels[1]!r} (1 column; {clf.labels[0]!r} is 1 - p)"
+            if binary
+            else "probability of each label, columns in `labels` order"
+        ),
+    }
