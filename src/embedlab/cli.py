@@ -284,6 +284,10 @@ vectors_app.command("download")(vectors_download)
 vectors_app.command("convert")(vectors_convert)
 vectors_app.command("list")(vectors_list)
 
+from embedlab._cli_compare import compare as compare_command  # noqa: E402
+
+app.command("compare")(compare_command)
+
 
 def main() -> None:
     """Entry point: run the app, turning embedlab errors into a message and exit code 2."""
