@@ -149,7 +149,9 @@ def test_results_match_a_recomputation_from_the_cells(grid):
             assert run["test_indices"] == test_idx.tolist()
             truth = [grid.labels[i] for i in test_idx]
             assert len(run["predictions"]) == len(truth) == run["n_test"]
-            accuracies.append(np.mean([p == t for p, t in zip(run["predictions"], truth)]))
+            accuracies.append(
+                np.mean([p == t for p, t in zip(run["predictions"], truth, strict=True)])
+            )
             f1s.append(macro_f1(truth, run["predictions"]))
             # a 10% stratified dev split of the training fold, never the test fold
             assert run["n_train"] + run["n_dev"] == len(train_idx)
@@ -251,8 +253,8 @@ def test_cli_compare_with_test_set_prints_table_and_resumes(tmp_path):
     write_csv(tmp_path / "train.csv", texts, labels)
     test_texts, test_labels = make_sentiment(60, seed=12)
     write_csv(tmp_path / "test.csv", test_texts, test_labels)
-    args = ["compare", "train.csv", "--test", "test.csv", "--models", "average", "--modes",
-            "rand", "--seeds", "2", "--epochs", "2", "--embedding-dim", "8", "--out", "cmp"]  # fmt: skip
+    args = "compare train.csv --test test.csv --models average --modes rand --seeds 2"
+    args = [*args.split(), "--epochs", "2", "--embedding-dim", "8", "--out", "cmp"]
     run = embedlab(*args, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     rows = json.loads((tmp_path / "cmp" / "results.json").read_text())

@@ -105,7 +105,7 @@ def compare(
     resumes: finished cells are not run again.
     """
     from embedlab.compare import compare as run_compare
-    from embedlab.compare import format_table
+    from embedlab.compare_report import format_table
     from embedlab.pipeline import DataOptions, TrainOptions
 
     options = TrainOptions(
