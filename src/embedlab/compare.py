@@ -227,9 +227,9 @@ def compare(
     ]
     cells_dir = directory / CELLS_DIR
     todo = [cell for cell in cells if not (cells_dir / cell.file_name).is_file()]
-    with _progress_bar(progress, total=len(cells), done=len(cells) - len(todo)) as advance:
+    with _progress_bar(progress, total=len(cells), done=len(cells) - len(todo)) as show:
         for cell in todo:
-            advance(cell.name, 0)
+            show(cell, None)
             train_part, test_part, test_indices = splits[cell.fold]
             record = _run_cell(
                 cell,
@@ -242,7 +242,7 @@ def compare(
             )
             record["test_indices"] = test_indices
             saving.write_json(cells_dir / cell.file_name, record)
-            advance(cell.name, 1)
+            show(cell, record)
             if on_cell is not None:
                 on_cell(record)
 
@@ -398,10 +398,16 @@ def _now() -> str:
 
 
 @contextmanager
-def _progress_bar(show: bool, *, total: int, done: int) -> Iterator[Callable[[str, int], None]]:
-    """A callable ``advance(cell_name, n)`` driving a rich bar on stderr (or nothing)."""
+def _progress_bar(
+    show: bool, *, total: int, done: int
+) -> Iterator[Callable[[Cell, dict[str, Any] | None], None]]:
+    """A callable ``show(cell, record)``: a cell starts (record None) or has finished.
+
+    On a terminal it drives a rich progress bar on stderr naming the current
+    cell; elsewhere (a log file) it prints one line per finished cell.
+    """
     if not show:
-        yield lambda name, n: None
+        yield lambda cell, record: None
         return
     from rich.console import Console
     from rich.progress import (
@@ -426,4 +432,21 @@ def _progress_bar(show: bool, *, total: int, done: int) -> Iterator[Callable[[st
         console=console,
     ) as bar:
         task = bar.add_task("", total=total, completed=done)
-        yield lambda name, n: bar.update(task, advance=n, description=name)
+        count = done
+
+        def update(cell: Cell, record: dict[str, Any] | None) -> None:
+            nonlocal count
+            if record is None:
+                bar.update(task, description=cell.name)
+                return
+            count += 1
+            bar.update(task, advance=1)
+            if not console.is_terminal:
+                console.print(
+                    f"{count}/{total} {cell.name}: accuracy {record['accuracy']:.4f}, "
+                    f"{record['epochs_run']} epochs, {record['fit_seconds']:.1f} s",
+                    highlight=False,
+                    soft_wrap=True,
+                )
+
+        yield update
