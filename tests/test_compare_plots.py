@@ -10,8 +10,10 @@ from embedlab import compare_plots
 
 
 def png_size(path: Path) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk, checking signature and end chunk."""
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    assert data[-8:-4] == b"IEND"
     return struct.unpack(">II", data[16:24])
 
 
