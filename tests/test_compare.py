@@ -125,6 +125,25 @@ def test_grid_configs_errors_say_what_to_do():
         grid_configs(["resnet"], ["rand"], [])
 
 
+def test_bad_arguments_are_refused_before_training(tmp_path):
+    texts, labels = make_sentiment(40)
+    csv = write_csv(tmp_path / "data.csv", texts, labels)
+    base = dict(models=["average"], modes=["rand"], out=tmp_path / "out")
+    with pytest.raises(EmbedlabError, match="not both"):
+        compare([csv], folds=2, test=[csv], **base)
+    with pytest.raises(EmbedlabError, match="seeds=0"):
+        compare([csv], seeds=0, **base)
+    with pytest.raises(EmbedlabError, match="validation_split"):
+        compare([csv], validation_split=1.0, **base)
+    with pytest.raises(EmbedlabError, match=r"cannot set \['epochs'\]"):
+        compare([csv], fit_options={"epochs": 3}, **base)
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "notes.txt").write_text("mine")
+    with pytest.raises(EmbedlabError, match="not an embedlab comparison"):
+        compare([csv], **{**base, "out": tmp_path / "taken"})
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.slow
 def test_results_match_a_recomputation_from_the_cells(grid):
     results = json.loads((grid.out / "results.json").read_text())
@@ -196,6 +215,8 @@ def test_smaller_grid_reuses_cells_and_other_options_are_refused(grid, tmp_path)
     rows = compare([grid.csv], on_cell=trained.append, **kwargs)
     assert trained == [] and len(rows) == 1 and rows[0] == grid.rows[0]
     assert json.loads((out / "results.json").read_text()) == rows
+    stored = json.loads((out / "compare.json").read_text())
+    assert stored["last_run"]["modes"] == ["rand"] and stored["setup"]["folds"] == 2
 
     more_epochs = {**kwargs, "options": dataclasses.replace(OPTIONS, epochs=11)}
     with pytest.raises(EmbedlabError, match=r"options\.epochs \(10 -> 11\).*another --out"):

@@ -4,7 +4,7 @@ The grid's unit is a *cell*: one configuration (model, mode, vectors) trained
 on one fold (or on all the data, with a given test set) with one seed. Each
 finished cell is written at once, atomically, as its own JSON file::
 
-    DIR/compare.json        what the comparison was run on (data, options)
+    DIR/compare.json        what every cell depends on (data, options), the last grid
     DIR/cells/*.json        one per finished cell: accuracy, predictions, history
     DIR/results.json        one row per configuration (mean, std, epoch seconds)
     DIR/report.md           the table and the plots
@@ -203,6 +203,12 @@ def compare(
         raise EmbedlabError(
             f"`validation_split` must be in [0, 1). Received: validation_split={validation_split}"
         )
+    taken = sorted(set(fit_options or {}) & {"epochs", "validation_data", "patience", "verbose"})
+    if taken:
+        raise EmbedlabError(
+            f"`fit_options` cannot set {taken}: use compare's own options (`options.epochs`, "
+            "`validation_split`, `patience`)."
+        )
     if patience is not None and patience < 0:
         raise EmbedlabError(f"`patience` must be >= 0. Received: patience={patience}")
     dataset = data if isinstance(data, Dataset) else data_options.read(data)
@@ -216,7 +222,16 @@ def compare(
     setup = _setup(
         dataset, test_set, folds, options, validation_split or 0.0, patience, fit_options
     )
-    _claim(directory, setup)
+    arguments = {
+        "models": list(models),
+        "modes": list(modes),
+        "vectors": list(vectors),
+        "seeds": seeds,
+        "data": dataset.sources,
+        "test": None if test_set is None else test_set.sources,
+        "started": _now(),
+    }
+    _claim(directory, setup, arguments)
 
     seed_list = [options.seed + i for i in range(seeds)]
     cells = [
@@ -304,8 +319,12 @@ def _setup(
         raise EmbedlabError(f"`fit_options` must hold JSON values: {e}") from None
 
 
-def _claim(directory: Path, setup: dict[str, Any]) -> None:
-    """Create `directory` for `setup`, or check that it already holds the same comparison."""
+def _claim(directory: Path, setup: dict[str, Any], arguments: dict[str, Any]) -> None:
+    """Create `directory` for `setup`, or check that it already holds the same comparison.
+
+    ``compare.json`` keeps `setup` (checked on every run) and the latest run's
+    `arguments` (the grid and data sources; for information only).
+    """
     path = directory / COMPARE_FILE
     if path.is_file():
         stored = saving.read_json(path)
@@ -318,14 +337,16 @@ def _claim(directory: Path, setup: dict[str, Any]) -> None:
                 f"(differs in: {', '.join(differ)}). Its finished cells cannot be reused: "
                 "choose another --out, or delete the directory to start over."
             )
-        return
-    if directory.exists() and any(directory.iterdir()):
+    elif directory.exists() and any(directory.iterdir()):
         raise EmbedlabError(
             f"{directory} exists and is not an embedlab comparison (no {COMPARE_FILE}). "
             "Choose another --out."
         )
     (directory / CELLS_DIR).mkdir(parents=True, exist_ok=True)
-    saving.write_json(path, {"format": FORMAT_NAME, "version": FORMAT_VERSION, "setup": setup})
+    saving.write_json(
+        path,
+        {"format": FORMAT_NAME, "version": FORMAT_VERSION, "setup": setup, "last_run": arguments},
+    )
 
 
 def _differences(old: Any, new: Any, prefix: str = "") -> list[str]:
