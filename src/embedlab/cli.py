@@ -412,6 +412,10 @@ vectors_app.command("convert")(vectors_convert)
 vectors_app.command("list")(vectors_list)
 app.command("serve")(serve)
 
+from embedlab._cli_compare import compare as compare_command  # noqa: E402
+
+app.command("compare")(compare_command)
+
 
 def main() -> None:
     """Entry point: run the app, turning embedlab errors into a message and exit code 2."""
