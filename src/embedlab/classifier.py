@@ -17,6 +17,7 @@ from embedlab.errors import DataError, EmbedlabError, ModelConfigError
 from embedlab.matrix import OOV_INITS, Coverage, build_embedding_matrix
 from embedlab.metrics import classification_report
 from embedlab.models import PRETRAINED_MODES, ModelConfig, build_model, model_defaults
+from embedlab.ngrams import custom_objects
 from embedlab.text import Tokenizer, pad_sequences
 
 if TYPE_CHECKING:
@@ -78,6 +79,9 @@ class TextClassifier:
         learning_rate: float or None. The optimizer's default when None
             (1e-3 for Adam, 1.0 for Adadelta as Kim).
         batch_size: int. Mini-batch size (Kim: 50).
+        ngram_buckets: int or None. Rows of the hashed word n-gram table of
+            the ``ngrams`` and ``cnn_ngrams`` models (default 200,000).
+        ngrams: int or None. Their longest n-gram (default 2: bigrams).
         seed: int. Seed of weights, noise rows and shuffling: the same seed
             gives the same metrics on a CPU.
 
@@ -110,6 +114,8 @@ class TextClassifier:
         learning_rate: float | None = None,
         batch_size: int = 50,
         seed: int = 0,
+        ngram_buckets: int | None = None,
+        ngrams: int | None = None,
     ) -> None:
         model_defaults(model)  # raises on an unknown name, listing the choices
         if mode in PRETRAINED_MODES and vectors is None:
@@ -159,6 +165,8 @@ class TextClassifier:
         self.learning_rate = learning_rate
         self.batch_size = batch_size
         self.seed = seed
+        self.ngram_buckets = ngram_buckets
+        self.ngrams = ngrams
 
         self.tokenizer: Tokenizer | None = None
         self.labels: list[str] = []
@@ -255,6 +263,8 @@ class TextClassifier:
             layers=self.layers,
             dropout=self.dropout,
             max_norm=self.max_norm,
+            ngram_buckets=self.ngram_buckets,
+            ngrams=self.ngrams,
         )
         self.keras_model = build_model(self.config, matrix)
         self._compile()
@@ -292,7 +302,7 @@ class TextClassifier:
     def _default_maxlen(self, sequences: list[list[int]]) -> int:
         lengths = np.fromiter((len(s) for s in sequences), dtype=np.int64, count=len(sequences))
         maxlen = max(1, int(np.ceil(np.percentile(lengths, MAXLEN_PERCENTILE))))
-        if self.model_name == "cnn":  # the widest window must fit
+        if self.model_name in ("cnn", "cnn_ngrams"):  # the widest window must fit
             maxlen = max(maxlen, 5)
         return maxlen
 
@@ -487,7 +497,9 @@ class TextClassifier:
         clf.vectors_name = data.get("vectors")
         clf.coverage = Coverage.from_dict(data["coverage"]) if data.get("coverage") else None
         clf.tokenizer = Tokenizer.load(directory / saving.TOKENIZER_FILE)
-        clf.keras_model = keras.saving.load_model(directory / saving.MODEL_FILE, compile=False)
+        clf.keras_model = keras.saving.load_model(
+            directory / saving.MODEL_FILE, compile=False, custom_objects=custom_objects()
+        )
         if (directory / saving.METRICS_FILE).is_file():
             clf.metrics = saving.read_json(directory / saving.METRICS_FILE)
         if (directory / saving.HISTORY_FILE).is_file():
