@@ -355,3 +355,19 @@ def _ngrams(x: Any, config: ModelConfig, ids: Any) -> Any:
 def _cnn_ngrams(x: Any, config: ModelConfig, ids: Any) -> Any:
     keras = import_keras()
     return keras.layers.Concatenate(name="wide_deep")([_cnn(x, config), _ngrams(x, config, ids)])
+
+
+@register_model(
+    "wide",
+    masking=False,
+    description="linear model of hashed word 1..n-grams (sqrt-normalised binary bag)",
+    defaults={"dropout": 0.0},
+    uses_ids=True,
+)
+def _wide(x: Any, config: ModelConfig, ids: Any) -> Any:
+    from embedlab.ngrams import linear_layer_class
+
+    layer = linear_layer_class()(
+        config.ngram_buckets, config.units, max_n=config.ngrams, name="ngram_linear"
+    )
+    return layer(ids)

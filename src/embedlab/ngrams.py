@@ -98,6 +98,84 @@ def ngram_layer_class() -> Any:
     return HashedNgramBag
 
 
+def hashed_ngram_codes(ids: Any, max_n: int, buckets: int) -> list[tuple[Any, Any]]:
+    """``(bucket ids, valid)`` per n-gram order ``1..max_n`` of an id batch.
+
+    Unigrams are hashed too (``id mod buckets``); `valid` is 1.0 where no id
+    of the window is padding.
+    """
+    ops = import_keras().ops
+    ids = ops.cast(ids, "int32")
+    valid = ops.cast(ops.greater(ids, 0), "float32")
+    length = ids.shape[1]
+    out = [(ops.mod(ids, buckets), valid)]
+    for n in range(2, max_n + 1):
+        if length < n:
+            break
+        code, window = ids[:, : length - n + 1], valid[:, : length - n + 1]
+        for k in range(1, n):
+            code = code * PRIME + ids[:, k : length - n + 1 + k]
+            window = window * valid[:, k : length - n + 1 + k]
+        out.append((ops.mod(code, buckets), window))
+    return out
+
+
+@functools.cache
+def linear_layer_class() -> Any:
+    """The `HashedNgramLinear` Keras layer class (defined once, on first use)."""
+    keras = import_keras()
+    ops = keras.ops
+
+    @keras.saving.register_keras_serializable(package="embedlab")
+    class HashedNgramLinear(keras.layers.Layer):  # type: ignore[misc,name-defined]
+        """A linear model of the hashed word 1..n-grams present in a text.
+
+        The "wide" half of wide & deep (Cheng et al. 2016): each n-gram's
+        row of a ``(buckets, units)`` table, summed and divided by the square
+        root of the number of n-grams (the L2 norm of a binary bag), close to
+        what TF-IDF + logistic regression sees.
+
+        Args:
+            buckets: int. Rows of the table (unigrams are hashed as well).
+            units: int. Output width.
+            max_n: int. Longest n-gram.
+        """
+
+        def __init__(self, buckets: int, units: int, max_n: int = 2, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.buckets, self.units, self.max_n = buckets, units, max_n
+
+        def build(self, input_shape: Any) -> None:
+            self.table = self.add_weight(
+                shape=(self.buckets, self.units), initializer="zeros", name="ngram_weights"
+            )
+
+        def call(self, ids: Any) -> Any:
+            total = ops.zeros((ops.shape(ids)[0], self.units))
+            count = ops.zeros((ops.shape(ids)[0],))
+            for code, valid in hashed_ngram_codes(ids, self.max_n, self.buckets):
+                rows = ops.take(self.table, code, axis=0)
+                total = total + ops.sum(rows * ops.expand_dims(valid, -1), axis=1)
+                count = count + ops.sum(valid, axis=1)
+            return total / ops.expand_dims(ops.sqrt(ops.maximum(count, 1.0)), -1)
+
+        def compute_output_shape(self, input_shape: Any) -> tuple[Any, ...]:
+            return (input_shape[0], self.units)
+
+        def get_config(self) -> dict[str, Any]:
+            return {
+                **super().get_config(),
+                "buckets": self.buckets,
+                "units": self.units,
+                "max_n": self.max_n,
+            }
+
+    return HashedNgramLinear
+
+
 def custom_objects() -> dict[str, Any]:
     """The custom layers a saved embedlab model may hold, for `keras.saving.load_model`."""
-    return {"embedlab>HashedNgramBag": ngram_layer_class()}
+    return {
+        "embedlab>HashedNgramBag": ngram_layer_class(),
+        "embedlab>HashedNgramLinear": linear_layer_class(),
+    }
