@@ -57,8 +57,15 @@ PEERS = ("tfidf-lr", "fasttext")
 VECTORS = "glove-6B-50d"
 
 # Kim (2014)'s CNN-rand: the registry's `cnn` defaults are Kim's windows,
-# maps, dropout and max-norm; Adadelta (lr 1.0, rho 0.95) and batch 50 as his.
-KIM_RAND: dict[str, Any] = {"model": "cnn", "mode": "rand", "optimizer": "adadelta"}
+# maps, dropout and max-norm; Adadelta (lr 1.0, rho 0.95), batch 50 and 300-d
+# embeddings as his; patience 5 (TREC: 89.8, against 89.2 with 100-d, patience 2).
+KIM_RAND: dict[str, Any] = {
+    "model": "cnn",
+    "mode": "rand",
+    "optimizer": "adadelta",
+    "embedding_dim": 300,
+    "patience": 5,
+}
 KIM_EPOCHS = 25
 
 # The best configuration found with glove-6B-50d, per dataset: an ensemble
