@@ -17,6 +17,7 @@ from embedlab.errors import DataError, EmbedlabError, ModelConfigError
 from embedlab.matrix import OOV_INITS, Coverage, build_embedding_matrix
 from embedlab.metrics import classification_report, multilabel_report
 from embedlab.models import PRETRAINED_MODES, ModelConfig, build_model, model_defaults
+from embedlab.ngrams import custom_objects
 from embedlab.text import Tokenizer, pad_sequences
 from embedlab.training import (
     ClassWeight,
@@ -94,6 +95,9 @@ class TextClassifier:
             default) decides at `fit`: multi-label when the labels are lists.
         threshold: float. Probability from which a label is predicted, in
             multi-label mode.
+        ngram_buckets: int or None. Rows of the hashed word n-gram table of
+            the ``ngrams`` and ``cnn_ngrams`` models (default 200,000).
+        ngrams: int or None. Their longest n-gram (default 2: bigrams).
 
     Example:
         >>> clf = TextClassifier("cnn", mode="static", vectors="glove-6B-50d")
@@ -126,6 +130,8 @@ class TextClassifier:
         seed: int = 0,
         multi_label: bool | None = None,
         threshold: float = DEFAULT_THRESHOLD,
+        ngram_buckets: int | None = None,
+        ngrams: int | None = None,
     ) -> None:
         model_defaults(model)  # raises on an unknown name, listing the choices
         if mode in PRETRAINED_MODES and vectors is None:
@@ -178,6 +184,9 @@ class TextClassifier:
         self.seed = seed
         self.multi_label = multi_label
         self.threshold = threshold
+
+        self.ngram_buckets = ngram_buckets
+        self.ngrams = ngrams
 
         self.tokenizer: Tokenizer | None = None
         self.labels: list[str] = []
@@ -312,6 +321,8 @@ class TextClassifier:
             dropout=self.dropout,
             max_norm=self.max_norm,
             multi_label=multi,
+            ngram_buckets=self.ngram_buckets,
+            ngrams=self.ngrams,
         )
         self.keras_model = build_model(self.config, matrix)
         self._compile()
@@ -367,7 +378,7 @@ class TextClassifier:
     def _default_maxlen(self, sequences: list[list[int]]) -> int:
         lengths = np.fromiter((len(s) for s in sequences), dtype=np.int64, count=len(sequences))
         maxlen = max(1, int(np.ceil(np.percentile(lengths, MAXLEN_PERCENTILE))))
-        if self.model_name == "cnn":  # the widest window must fit
+        if self.model_name in ("cnn", "cnn_ngrams"):  # the widest window must fit
             maxlen = max(maxlen, 5)
         return maxlen
 
@@ -629,7 +640,9 @@ class TextClassifier:
         clf.vectors_name = data.get("vectors")
         clf.coverage = Coverage.from_dict(data["coverage"]) if data.get("coverage") else None
         clf.tokenizer = Tokenizer.load(directory / saving.TOKENIZER_FILE)
-        clf.keras_model = keras.saving.load_model(directory / saving.MODEL_FILE, compile=False)
+        clf.keras_model = keras.saving.load_model(
+            directory / saving.MODEL_FILE, compile=False, custom_objects=custom_objects()
+        )
         if (directory / saving.METRICS_FILE).is_file():
             clf.metrics = saving.read_json(directory / saving.METRICS_FILE)
         if (directory / saving.HISTORY_FILE).is_file():

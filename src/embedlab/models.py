@@ -31,7 +31,7 @@ from embedlab.errors import ModelConfigError
 MODES: tuple[str, ...] = ("rand", "static", "nonstatic", "multichannel")
 PRETRAINED_MODES: tuple[str, ...] = ("static", "nonstatic", "multichannel")
 
-Builder = Callable[[Any, "ModelConfig"], Any]
+Builder = Callable[..., Any]
 
 
 @dataclass(frozen=True)
@@ -40,13 +40,19 @@ class _Entry:
     masking: bool
     description: str
     defaults: dict[str, Any]
+    uses_ids: bool = False
 
 
 _REGISTRY: dict[str, _Entry] = {}
 
 
 def register_model(
-    name: str, *, masking: bool, description: str, defaults: dict[str, Any] | None = None
+    name: str,
+    *,
+    masking: bool,
+    description: str,
+    defaults: dict[str, Any] | None = None,
+    uses_ids: bool = False,
 ) -> Callable[[Builder], Builder]:
     """Register a model body under `name`.
 
@@ -57,10 +63,12 @@ def register_model(
         description: str. One line for `embedlab models` and errors.
         defaults: dict or None. `ModelConfig` fields this model defaults
             differently (Kim's CNN: ``max_norm=3``).
+        uses_ids: bool. The builder also takes the id input as a third
+            argument (``build(embedded, config, ids)``), e.g. to hash n-grams.
     """
 
     def decorator(build: Builder) -> Builder:
-        _REGISTRY[name] = _Entry(build, masking, description, dict(defaults or {}))
+        _REGISTRY[name] = _Entry(build, masking, description, dict(defaults or {}), uses_ids)
         return build
 
     return decorator
@@ -102,6 +110,9 @@ class ModelConfig:
         max_norm: float or None. Max-norm of the output weights (Kim: 3).
         multi_label: bool. One sigmoid per class (a set of labels per text)
             instead of one softmax (or one sigmoid for two classes).
+        ngram_buckets: int. Rows of the hashed n-gram table (``ngrams``,
+            ``cnn_ngrams``).
+        ngrams: int. Longest word n-gram of those models (2: bigrams).
     """
 
     model: str
@@ -117,6 +128,8 @@ class ModelConfig:
     num_filters: int = 100
     max_norm: float | None = None
     multi_label: bool = False
+    ngram_buckets: int = 200_000
+    ngrams: int = 2
 
     def __post_init__(self) -> None:
         if self.model not in _REGISTRY:
@@ -127,7 +140,14 @@ class ModelConfig:
             raise ModelConfigError(
                 f"Unknown embedding mode {self.mode!r}. Choose one of: {', '.join(MODES)}."
             )
-        for name in ("vocab_size", "embedding_dim", "sequence_length", "units", "layers"):
+        for name in (
+            "vocab_size",
+            "embedding_dim",
+            "sequence_length",
+            "units",
+            "layers",
+            "ngram_buckets",
+        ):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise ModelConfigError(
@@ -227,7 +247,9 @@ def build_model(config: ModelConfig, embedding_matrix: np.ndarray | None = None)
             ]
         )
 
-    features = entry.build(embedded, config)
+    features = (
+        entry.build(embedded, config, ids) if entry.uses_ids else entry.build(embedded, config)
+    )
     if config.dropout:
         features = keras.layers.Dropout(config.dropout, name="dropout")(features)
     constraint = keras.constraints.MaxNorm(config.max_norm) if config.max_norm else None
@@ -315,3 +337,45 @@ def _cnn(x: Any, config: ModelConfig) -> Any:
     if len(pooled) == 1:
         return pooled[0]
     return keras.layers.Concatenate(name="features")(pooled)
+
+
+@register_model(
+    "ngrams",
+    masking=False,
+    description="fastText-like: mean of word and hashed word n-gram vectors",
+    defaults={"dropout": 0.0},
+    uses_ids=True,
+)
+def _ngrams(x: Any, config: ModelConfig, ids: Any) -> Any:
+    from embedlab.ngrams import ngram_layer_class
+
+    bag = ngram_layer_class()(config.ngram_buckets, max_n=config.ngrams, name="ngram_bag")
+    return bag([ids, x])
+
+
+@register_model(
+    "cnn_ngrams",
+    masking=False,
+    description="wide & deep: Kim's CNN features beside the fastText-like n-gram mean",
+    defaults={"max_norm": 3.0},
+    uses_ids=True,
+)
+def _cnn_ngrams(x: Any, config: ModelConfig, ids: Any) -> Any:
+    keras = import_keras()
+    return keras.layers.Concatenate(name="wide_deep")([_cnn(x, config), _ngrams(x, config, ids)])
+
+
+@register_model(
+    "wide",
+    masking=False,
+    description="linear model of hashed word 1..n-grams (sqrt-normalised binary bag)",
+    defaults={"dropout": 0.0},
+    uses_ids=True,
+)
+def _wide(x: Any, config: ModelConfig, ids: Any) -> Any:
+    from embedlab.ngrams import linear_layer_class
+
+    layer = linear_layer_class()(
+        config.ngram_buckets, config.units, max_n=config.ngrams, name="ngram_linear"
+    )
+    return layer(ids)

@@ -1,0 +1,113 @@
+"""The hashed n-gram bag: the mean it computes, word order it sees, saving."""
+
+import numpy as np
+import pytest
+
+from embedlab.classifier import TextClassifier
+from embedlab.models import ModelConfig, build_model
+from embedlab.ngrams import PRIME, linear_layer_class, ngram_layer_class
+
+keras = pytest.importorskip("keras")
+
+
+def reference_buckets(row: np.ndarray, n: int, buckets: int) -> list[int]:
+    """Bucket of each n-gram of `row` with no padding id, in wrapping int32 arithmetic."""
+    out = []
+    for i in range(len(row) - n + 1):
+        window = row[i : i + n]
+        if (window > 0).all():
+            code = np.int32(window[0])
+            with np.errstate(over="ignore"):
+                for t in window[1:]:
+                    code = np.int32(code * np.int32(PRIME) + np.int32(t))
+            out.append(int(code) % buckets)
+    return out
+
+
+def reference_bag(ids: np.ndarray, embedded: np.ndarray, table: np.ndarray, max_n: int):
+    """The mean of unigram and n-gram rows, written out with Python loops."""
+    out = np.zeros((ids.shape[0], embedded.shape[2]), dtype=np.float64)
+    for b, row in enumerate(ids):
+        vectors = [embedded[b, i] for i, t in enumerate(row) if t > 0]
+        for n in range(2, max_n + 1):
+            vectors += [table[k] for k in reference_buckets(row, n, table.shape[0])]
+        out[b] = np.mean(vectors, axis=0)
+    return out
+
+
+def test_linear_is_the_sqrt_normalised_sum_of_ngram_rows():
+    rng = np.random.default_rng(1)
+    ids = rng.integers(1, 5000, size=(3, 7)).astype(np.int32)
+    ids[0, 4:] = 0
+    layer = linear_layer_class()(buckets=11, units=2, max_n=3)
+    layer.build(ids.shape)
+    table = rng.normal(size=(11, 2)).astype(np.float32)
+    layer.table.assign(table)
+    out = np.asarray(layer(ids))
+    for b, row in enumerate(ids):
+        rows = [k for n in (1, 2, 3) for k in reference_buckets(row, n, 11)]
+        expected = table[rows].sum(axis=0) / np.sqrt(len(rows))
+        np.testing.assert_allclose(out[b], expected, rtol=1e-5)
+
+
+@pytest.mark.parametrize("max_n", [2, 3])
+def test_bag_is_the_mean_of_word_and_hashed_ngram_vectors(max_n):
+    rng = np.random.default_rng(0)
+    ids = rng.integers(1, 5000, size=(4, 9)).astype(np.int32)
+    ids[0, 6:] = 0  # post padding
+    ids[1, 1:] = 0  # a one-word text has no n-grams
+    embedded = rng.normal(size=(4, 9, 3)).astype(np.float32)
+    layer = ngram_layer_class()(buckets=7, max_n=max_n)
+    out = np.asarray(layer([ids, embedded]))
+    table = np.asarray(layer.table)
+    np.testing.assert_allclose(out, reference_bag(ids, embedded, table, max_n), rtol=1e-5)
+    np.testing.assert_allclose(out[1], embedded[1, 0], rtol=1e-6)
+
+
+@pytest.mark.slow
+def test_ngrams_models_learn_word_order_the_average_model_cannot():
+    # the same two words in both classes; only their order tells the label
+    texts = ["good not", "not good"] * 60
+    labels = ["pos", "neg"] * 60
+    scores = {}
+    for model in ("average", "ngrams", "wide"):
+        clf = TextClassifier(model, embedding_dim=8, units=4, learning_rate=0.05, seed=1)
+        clf.fit(texts, labels, epochs=15, verbose=0)
+        scores[model] = clf.evaluate(texts, labels)["accuracy"]
+    assert scores == {"average": 0.5, "ngrams": 1.0, "wide": 1.0}
+
+
+@pytest.mark.slow
+def test_cnn_ngrams_saves_and_loads_with_the_same_predictions(tmp_path):
+    texts = ["a fine warm film", "a dull cold mess", "warm and fine", "cold dull film"] * 10
+    labels = ["pos", "neg", "pos", "neg"] * 10
+    clf = TextClassifier("cnn_ngrams", embedding_dim=8, ngram_buckets=50, ngrams=3, seed=0)
+    clf.fit(texts, labels, epochs=1, verbose=0)
+    clf.save(tmp_path / "model")
+    loaded = TextClassifier.load(tmp_path / "model")
+    assert loaded.config == clf.config and loaded.config.ngrams == 3
+    np.testing.assert_allclose(loaded.predict_proba(texts), clf.predict_proba(texts), rtol=1e-6)
+
+
+def ngrams_config(buckets: int) -> ModelConfig:
+    return ModelConfig(
+        model="ngrams",
+        mode="rand",
+        vocab_size=10,
+        embedding_dim=4,
+        sequence_length=5,
+        n_classes=3,
+        ngram_buckets=buckets,
+    )
+
+
+def test_ngram_buckets_must_be_positive():
+    from embedlab.errors import ModelConfigError
+
+    with pytest.raises(ModelConfigError, match="ngram_buckets"):
+        ngrams_config(0)
+
+
+def test_ngrams_table_size_follows_config():
+    model = build_model(ngrams_config(33))
+    assert model.get_layer("ngram_bag").table.shape == (33, 4)
