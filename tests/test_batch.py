@@ -166,3 +166,20 @@ def test_cli_writes_the_file_and_reports_bad_lines_without_traceback(
     assert bad.returncode == 2
     assert "bad.jsonl line 2: invalid JSON" in bad.stderr and "Traceback" not in bad.stderr
     assert not (tmp_path / "bad-out.jsonl").exists()
+
+
+def test_multi_label_rows_hold_the_labels_over_the_threshold(tmp_path):
+    from conftest import make_topics
+    from embedlab import TextClassifier
+
+    texts, labels = make_topics(200, seed=3)
+    clf = TextClassifier("average", embedding_dim=8, learning_rate=0.05, seed=0)
+    directory = clf.fit(texts, labels, epochs=5, verbose=0).save(tmp_path / "topics")
+    path = tmp_path / "in.txt"
+    path.write_text("\n".join(texts[:40]) + "\n", encoding="utf-8")
+    predict_file(directory, path, out=tmp_path / "out.jsonl", chunk_size=16, progress=False)
+    rows = read_rows(tmp_path / "out.jsonl")
+    expected = TextClassifier.load(directory).predict(texts[:40])
+    assert [row["labels"] for row in rows] == expected
+    assert all("label" not in row for row in rows)
+    assert any(len(row["labels"]) > 1 for row in rows)

@@ -359,3 +359,17 @@ def test_an_app_can_be_started_again_after_shutdown(saved, reference):
         with TestClient(app) as client:
             reply = client.post("/predict", json={"texts": ["superb film"]}).json()
             assert reply["predictions"][0]["label"] == reference.predict(["superb film"])[0]
+
+
+def test_multi_label_predictions_list_the_labels_over_the_threshold(tmp_path):
+    from conftest import make_topics
+
+    texts, labels = make_topics(200, seed=3)
+    clf = TextClassifier("average", embedding_dim=8, learning_rate=0.05, seed=0)
+    directory = clf.fit(texts, labels, epochs=5, verbose=0).save(tmp_path / "topics")
+    expected = TextClassifier.load(directory).predict(texts[:20])
+    with TestClient(create_app(directory)) as client:
+        reply = client.post("/predict", json={"texts": texts[:20]})
+    assert reply.status_code == 200
+    assert [p["label"] for p in reply.json()["predictions"]] == expected
+    assert any(len(p["label"]) > 1 for p in reply.json()["predictions"])
