@@ -21,7 +21,7 @@ import numpy as np
 
 from embedlab.errors import VectorFileError
 from embedlab.vectors.core import Vectors
-from embedlab.vectors.rows import Rows
+from embedlab.vectors.rows import Rows, select_rows
 
 NPY_SUFFIX = ".npy"
 VOCAB_SUFFIX = ".vocab.txt"
@@ -110,18 +110,7 @@ def read_npy_pair(
             f"{words_file}: lists {len(words):,} words but {path.name} has {matrix.shape[0]:,} "
             "rows; the two files do not belong together."
         )
-    if limit is not None:
-        words = words[:limit]
-    if vocab is None:
-        rows = np.arange(len(words))
-        values = np.ascontiguousarray(matrix[: len(words)], dtype=np.float32)
-    else:
-        rows = np.fromiter(
-            (i for i, word in enumerate(words) if word.lower() in vocab), dtype=np.intp
-        )
-        values = np.ascontiguousarray(matrix[rows], dtype=np.float32)
-        words = [words[i] for i in rows]
-    return Rows(words, values, (rows + 1).tolist(), "row")
+    return select_rows(words, matrix, vocab=vocab, limit=limit)
 
 
 def _read_words(words_file: Path, matrix_path: Path) -> list[str]:

@@ -183,3 +183,31 @@ def decode_all(raw: bytes, encoding: str, n: int, *, terminated: bool) -> list[s
     if len(words) != n + terminated:
         return None
     return words[:n]
+
+
+def select_rows(
+    words: list[str], matrix: np.ndarray, *, vocab: Collection[str] | None, limit: int | None
+) -> Rows:
+    """The float32 rows of an in-memory (or memory-mapped) matrix that a load keeps.
+
+    Args:
+        words: list of str. The word of each row of `matrix`.
+        matrix: np.ndarray. The vectors; only the kept rows are copied out.
+        vocab: collection of str, or None. Lower-cased words to keep.
+        limit: int or None. Keep only the first `limit` rows.
+
+    Returns:
+        The kept rows; `Rows.lines` are 1-based row numbers.
+    """
+    if limit is not None:
+        words = words[:limit]
+    if vocab is None:
+        rows = np.arange(len(words))
+        values = np.ascontiguousarray(matrix[: len(words)], dtype=np.float32)
+    else:
+        rows = np.fromiter(
+            (i for i, word in enumerate(words) if word.lower() in vocab), dtype=np.intp
+        )
+        values = np.ascontiguousarray(matrix[rows], dtype=np.float32)
+        words = [words[i] for i in rows]
+    return Rows(words, values, (rows + 1).astype(LINE_DTYPE), "row")

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from embedlab.errors import VectorFileError
-from embedlab.vectors.rows import Rows
+from embedlab.vectors.rows import Rows, select_rows
 
 DOWNLOAD_COMMAND = "embedlab vectors download {name}"
 
@@ -265,18 +265,7 @@ def read_named(name: str, *, vocab: Collection[str] | None, limit: int | None) -
             f"{GLOVE_6B_50D_WORDS} lists {len(words)} words of dim {source.dim}; reinstall "
             f"the {source.package!r} package."
         )
-    if limit is not None:
-        words = words[:limit]
-    if vocab is None:
-        rows = np.arange(len(words))
-        values = np.ascontiguousarray(matrix[: len(words)], dtype=np.float32)
-    else:
-        rows = np.fromiter(
-            (i for i, word in enumerate(words) if word.lower() in vocab), dtype=np.intp
-        )
-        values = np.ascontiguousarray(matrix[rows], dtype=np.float32)
-        words = [words[i] for i in rows]
-    return Rows(words, values, (rows + 1).tolist(), "row")
+    return select_rows(words, matrix, vocab=vocab, limit=limit)
 
 
 def download_command(name: str) -> str:
