@@ -228,26 +228,21 @@ def format_rows(
     labels: Sequence[str],
     chunk: Chunk,
     proba: Any,
+    predicted: Sequence[Any],
     *,
     with_text: bool = True,
-    threshold: float | None = None,
 ) -> str:
     """The JSONL rows of one predicted chunk (`proba` rows follow `labels`).
 
-    A single-label row has the most probable ``label``; with `threshold` (a
-    multi-label classifier's) a row has ``labels``, those at or above it.
+    `predicted` is `TextClassifier.labels_of(proba)`: a label per text, or a
+    list of labels (written as ``labels``) for a multi-label classifier.
     """
     lines = []
-    for (number, text), row in zip(chunk, proba.tolist(), strict=True):
+    for (number, text), row, label in zip(chunk, proba.tolist(), predicted, strict=True):
         record: dict[str, Any] = {"line": number}
         if with_text:
             record["text"] = text
-        if threshold is None:
-            record["label"] = labels[max(range(len(row)), key=row.__getitem__)]
-        else:
-            record["labels"] = [
-                label for label, p in zip(labels, row, strict=True) if p >= threshold
-            ]
+        record["labels" if isinstance(label, list) else "label"] = label
         record["probabilities"] = dict(zip(labels, row, strict=True))
         lines.append(json.dumps(record, ensure_ascii=False))
     return "\n".join(lines) + "\n"
@@ -357,7 +352,6 @@ def predict_file(
         path, format=format, encoding=encoding, text_column=text_column, chunk_size=chunk_size
     )
     clf = TextClassifier.load(directory)
-    threshold = clf.threshold if clf.multi_label else None
     start = time.perf_counter()
     rows = 0
 
@@ -369,7 +363,7 @@ def predict_file(
             for chunk in chunks:
                 proba = clf.predict_proba([text for _, text in chunk], batch_size=batch_size)
                 file.write(
-                    format_rows(clf.labels, chunk, proba, with_text=with_text, threshold=threshold)
+                    format_rows(clf.labels, chunk, proba, clf.labels_of(proba), with_text=with_text)
                 )
                 rows += len(chunk)
                 bar.update(task, completed=chunk[-1][0])

@@ -106,7 +106,7 @@ def _predict_partition(
         "texts": texts,
         "proba": proba,
         "labels": clf.labels,
-        "threshold": clf.threshold if clf.multi_label else None,
+        "predicted": clf.labels_of(proba),
     }
 
 
@@ -263,10 +263,8 @@ def _write_partition(
         return 0
     chunk = [(offset + n, text) for n, text in zip(result["numbers"], result["texts"], strict=True)]
     proba = np.asarray(result["proba"])
-    threshold = result["threshold"]
-    file.write(
-        format_rows(result["labels"], chunk, proba, with_text=with_text, threshold=threshold)
-    )
+    rows = format_rows(result["labels"], chunk, proba, result["predicted"], with_text=with_text)
+    file.write(rows)
     return len(chunk)
 
 
