@@ -47,8 +47,8 @@ import numpy as np
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
 import seeds_compare  # noqa: E402  (this folder is on sys.path when run as a script)
+from embedlab.atomic import write_text  # noqa: E402
 from embedlab.data import Dataset, read_dataset, train_test_split  # noqa: E402
-from embedlab.saving import write_text  # noqa: E402
 from embedlab.text import text_to_word_sequence  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

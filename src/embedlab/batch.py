@@ -25,13 +25,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from embedlab.atomic import atomic_open
 from embedlab.data.readers import (
     csv_records,
     find_column,
@@ -245,20 +245,13 @@ def format_rows(
 
 
 def atomic_text_writer(out: Path, write: Callable[[IO[str]], None]) -> None:
-    """Call `write` on a temporary file beside `out` and rename it to `out` on success.
+    """Create `out`'s folder and call `write` on `out` opened with `atomic_open`.
 
-    If `write` raises (or is interrupted), the temporary file is removed and
-    `out` is left as it was.
+    If `write` raises (or is interrupted), `out` is left as it was.
     """
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            write(file)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(out) as file:
+        write(file)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from embedlab.saving import atomic_file
+from embedlab.atomic import atomic_path
 
 ACCURACY_PNG = "accuracy.png"
 CURVES_PNG = "learning_curves.png"
@@ -31,7 +31,7 @@ def _figure(width: float, height: float) -> Any:
 
 
 def _save(figure: Any, path: str | os.PathLike[str]) -> None:
-    with atomic_file(path) as tmp:
+    with atomic_path(path) as tmp:
         figure.savefig(tmp, format="png", dpi=DPI)
 
 

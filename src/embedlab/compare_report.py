@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from embedlab import compare_plots, saving
+from embedlab.atomic import write_text
 
 RESULTS_FILE = "results.json"
 REPORT_FILE = "report.md"
@@ -110,7 +111,7 @@ def write_report(
         directory / compare_plots.CONFUSION_PNG,
         title=f"{' '.join(_config_of(best))}: all {len(best_runs)} runs",
     )
-    saving.write_text(directory / REPORT_FILE, _report_markdown(rows, best, setup))
+    write_text(directory / REPORT_FILE, _report_markdown(rows, best, setup))
 
 
 def _config_of(row: Mapping[str, Any]) -> tuple[str, str, str]:

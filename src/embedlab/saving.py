@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from embedlab.atomic import atomic_open
 from embedlab.errors import EmbedlabError
 
 CONFIG_FILE = "config.json"
@@ -36,16 +37,9 @@ FORMAT_VERSION = 1
 
 def write_json(path: str | os.PathLike[str], data: Any) -> None:
     """Write `data` as indented JSON to `path` atomically (temp file + rename)."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2, ensure_ascii=False)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(path) as f:
+        json.dump(data, f, indent=2, ensure_ascii=False)
+        f.write("\n")
 
 
 def read_json(path: str | os.PathLike[str]) -> Any:
@@ -97,29 +91,3 @@ def atomic_directory(path: str | os.PathLike[str], *, overwrite: bool = False) -
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-
-
-@contextmanager
-def atomic_file(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """A temporary path beside `path` to write to; renamed to `path` if the block succeeds.
-
-    Example:
-        >>> with atomic_file("plot.png") as tmp:
-        ...     figure.savefig(tmp, format="png")
-    """
-    final = Path(path)
-    fd, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        os.replace(tmp, final)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write `text` (UTF-8) to `path` atomically (temp file + rename)."""
-    with atomic_file(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")

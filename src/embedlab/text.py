@@ -33,6 +33,8 @@ from typing import Any
 
 import numpy as np
 
+from embedlab.atomic import atomic_open
+
 __all__ = [
     "DEFAULT_FILTERS",
     "JSON_FORMAT",
@@ -583,19 +585,10 @@ class Tokenizer:
         Args:
             path: str or path. The file to write (UTF-8 JSON).
         """
-        path = os.fspath(path)
-        directory, name = os.path.split(os.path.abspath(path))
-        temporary = os.path.join(directory, f".{name}.{os.urandom(6).hex()}.tmp")
-        try:
-            with open(temporary, "x", encoding="utf-8", newline="\n") as file:
-                file.write(self.to_json())
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-            raise
+        with atomic_open(path, newline="\n") as file:
+            file.write(self.to_json())
+            file.flush()
+            os.fsync(file.fileno())
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Tokenizer:

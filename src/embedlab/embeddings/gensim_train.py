@@ -19,11 +19,11 @@ Both files are written under a temporary name and renamed into place.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from embedlab.atomic import atomic_path
 from embedlab.embeddings.corpus import Corpus
 from embedlab.errors import DataError
 from embedlab.vectors.core import Vectors
@@ -264,11 +264,6 @@ def save_fasttext(model: FastText, path: str | os.PathLike[str]) -> tuple[Path, 
 
     vec_path, bin_path = fasttext_paths(path)
     save_vectors(Vectors.from_keyed_vectors(model.wv), vec_path, format="fasttext-vec")
-    tmp = bin_path.with_name(f".{bin_path.name}.{secrets.token_hex(4)}.tmp")
-    try:
+    with atomic_path(bin_path) as tmp:
         save_facebook_model(model, str(tmp))
-        os.replace(tmp, bin_path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return vec_path, bin_path

@@ -12,13 +12,12 @@ are copied. `load_vectors` reads the pair when the path ends in ``.npy``;
 from __future__ import annotations
 
 import os
-import secrets
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 
+from embedlab.atomic import atomic_open
 from embedlab.errors import VectorFileError
 from embedlab.vectors.core import Vectors
 from embedlab.vectors.rows import Rows, select_rows
@@ -68,8 +67,10 @@ def write_npy_pair(vectors: Vectors, path: str | os.PathLike[str]) -> Path:
                 "Rename or drop it first."
             )
     words = "".join(f"{word}\n" for word in vectors.words).encode("utf-8")
-    _write_atomic(vocab_path(path), lambda f: f.write(words))
-    _write_atomic(path, lambda f: np.save(f, vectors.matrix, allow_pickle=False))
+    with atomic_open(vocab_path(path), "wb") as f:
+        f.write(words)
+    with atomic_open(path, "wb") as f:
+        np.save(f, vectors.matrix, allow_pickle=False)
     return path
 
 
@@ -131,15 +132,3 @@ def _read_words(words_file: Path, matrix_path: Path) -> list[str]:
     if words[-1] == "":  # each word ends with a newline; an empty file has no words
         words.pop()
     return words
-
-
-def _write_atomic(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

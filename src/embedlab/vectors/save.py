@@ -12,11 +12,11 @@ from __future__ import annotations
 import bz2
 import gzip
 import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import IO, cast
 
+from embedlab.atomic import atomic_open
 from embedlab.vectors.core import Vectors
 from embedlab.vectors.formats import BINARY_DTYPE, FORMATS, check_format
 
@@ -62,30 +62,21 @@ def save_vectors(vectors: Vectors, path: str | os.PathLike[str], *, format: str 
             f"Received: path={str(path)!r}"
         )
     _check_words(vectors.words, binary=layout.binary)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as raw:
-            out = _compressor(raw, suffix, path)
-            with out:
-                if layout.header:
-                    out.write(f"{len(vectors)} {vectors.dim}\n".encode())
-                chunks = _binary_chunks if layout.binary else _text_chunks
-                for chunk in chunks(vectors):
-                    out.write(chunk)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_open(path, "wb") as raw, _compressor(raw, suffix, path) as out:
+        if layout.header:
+            out.write(f"{len(vectors)} {vectors.dim}\n".encode())
+        chunks = _binary_chunks if layout.binary else _text_chunks
+        for chunk in chunks(vectors):
+            out.write(chunk)
     return path
 
 
-def _compressor(raw: BinaryIO, suffix: str, path: Path) -> BinaryIO:
+def _compressor(raw: IO[bytes], suffix: str, path: Path) -> IO[bytes]:
     """`raw` itself, or a gzip/bzip2 writer around it, by the suffix of `path`."""
     if suffix == ".gz":
-        return cast(BinaryIO, gzip.GzipFile(filename=path.stem, mode="wb", fileobj=raw, mtime=0))
+        return cast(IO[bytes], gzip.GzipFile(filename=path.stem, mode="wb", fileobj=raw, mtime=0))
     if suffix == ".bz2":
-        return cast(BinaryIO, bz2.BZ2File(raw, mode="wb"))
+        return cast(IO[bytes], bz2.BZ2File(raw, mode="wb"))
     return raw
 
 
