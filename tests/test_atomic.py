@@ -5,7 +5,8 @@ import stat
 
 import pytest
 
-from embedlab.atomic import atomic_open, atomic_path, write_text
+from embedlab.atomic import atomic_directory, atomic_open, atomic_path, write_text
+from embedlab.errors import EmbedlabError
 
 
 def test_write_text_replaces_the_file_and_leaves_no_temporary(tmp_path):
@@ -45,3 +46,29 @@ def test_the_file_gets_the_permissions_of_a_plain_open(tmp_path):
 def test_only_write_modes_are_accepted(tmp_path):
     with pytest.raises(ValueError, match="mode"), atomic_open(tmp_path / "x", "a"):
         pass
+
+
+def test_a_directory_is_replaced_whole_and_only_when_asked(tmp_path):
+    out = tmp_path / "clf"
+    with atomic_directory(out) as tmp:
+        (tmp / "config.json").write_text("1")
+    with pytest.raises(EmbedlabError, match="already exists.*overwrite"), atomic_directory(out):
+        pass
+    with pytest.raises(RuntimeError), atomic_directory(out, overwrite=True) as tmp:
+        (tmp / "config.json").write_text("half")
+        raise RuntimeError("interrupted")
+    assert (out / "config.json").read_text() == "1"
+    with atomic_directory(out, overwrite=True) as tmp:
+        (tmp / "model.keras").write_text("2")
+    assert sorted(p.name for p in out.iterdir()) == ["model.keras"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clf"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_the_directory_gets_the_permissions_of_a_plain_mkdir(tmp_path):
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    with atomic_directory(tmp_path / "clf"):
+        pass
+    mode = stat.S_IMODE((tmp_path / "clf").stat().st_mode)
+    assert mode == stat.S_IMODE(plain.stat().st_mode)

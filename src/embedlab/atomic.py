@@ -6,17 +6,21 @@ written to ``.NAME.RANDOM.tmp`` beside the target and renamed over it only
 when the write succeeded, so an error or an interrupt leaves the old file (or
 none) and no half-written one. The temporary file is created with mode
 ``0o666`` less the umask, so the final file has the permissions a plain
-``open(path, "w")`` would give it.
+``open(path, "w")`` would give it. A saved classifier, a folder, is built
+the same way by `atomic_directory`.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
+
+from embedlab.errors import EmbedlabError
 
 
 @contextmanager
@@ -64,3 +68,43 @@ def write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write `text` (UTF-8) to `path` atomically."""
     with atomic_open(path) as f:
         f.write(text)
+
+
+@contextmanager
+def atomic_directory(path: str | os.PathLike[str], *, overwrite: bool = False) -> Iterator[Path]:
+    """Build a directory under a temporary name and move it to `path` at the end.
+
+    If the block raises, the temporary directory is removed and `path` is left
+    as it was. An existing `path` is replaced only with ``overwrite=True``.
+
+    Args:
+        path: str or PathLike. The final directory.
+        overwrite: bool. Replace an existing directory.
+
+    Yields:
+        The temporary directory to write into.
+
+    Raises:
+        EmbedlabError: if `path` exists and `overwrite` is False.
+    """
+    final = Path(path)
+    if final.exists() and not overwrite:
+        raise EmbedlabError(
+            f"{final} already exists. Choose another output directory or pass overwrite "
+            "(CLI: --overwrite) to replace it."
+        )
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.with_name(f".{final.name}.{secrets.token_hex(4)}.tmp")
+    tmp.mkdir()  # mode 0o777 less the umask, as a plain mkdir
+    try:
+        yield tmp
+        if final.exists():
+            old = final.with_name(f".{final.name}.old-{os.getpid()}")
+            os.replace(final, old)
+            os.replace(tmp, final)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

@@ -12,6 +12,7 @@ import numpy as np
 
 from embedlab import saving
 from embedlab._keras import import_keras
+from embedlab.atomic import atomic_directory
 from embedlab.data import Label, label_set
 from embedlab.errors import DataError, EmbedlabError, ModelConfigError
 from embedlab.matrix import OOV_INITS, Coverage, build_embedding_matrix
@@ -614,7 +615,7 @@ class TextClassifier:
         """
         self._require_fitted()
         assert self.tokenizer is not None and self.config is not None
-        with saving.atomic_directory(directory, overwrite=overwrite) as tmp:
+        with atomic_directory(directory, overwrite=overwrite) as tmp:
             saving.write_json(tmp / saving.CONFIG_FILE, self._config_dict())
             self.tokenizer.save(tmp / saving.TOKENIZER_FILE)
             self.keras_model.save(tmp / saving.MODEL_FILE)

@@ -35,6 +35,7 @@ from typing import Any
 
 from embedlab import saving
 from embedlab._keras import import_keras
+from embedlab.atomic import atomic_directory
 from embedlab.errors import EmbedlabError
 
 EXPORT_FORMATS: tuple[str, ...] = ("onnx", "savedmodel")
@@ -113,7 +114,7 @@ def export_classifier(
     assert clf.config is not None
     model = clf.keras_model
     spec = keras.InputSpec(shape=(None, clf.config.sequence_length), dtype="int32", name="ids")
-    with saving.atomic_directory(out, overwrite=overwrite) as tmp:
+    with atomic_directory(out, overwrite=overwrite) as tmp:
         if format == "onnx":
             model.export(tmp / ONNX_FILE, format="onnx", verbose=False, input_signature=[spec])
         else:
