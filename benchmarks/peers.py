@@ -49,7 +49,7 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 import seeds_compare  # noqa: E402  (this folder is on sys.path when run as a script)
 from embedlab.atomic import write_text  # noqa: E402
 from embedlab.data import Dataset, read_dataset, train_test_split  # noqa: E402
-from embedlab.text import text_to_word_sequence  # noqa: E402
+from embedlab.text.tokenizer import text_to_word_sequence  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 DATASETS = ("MR", "SST-2", "TREC", "IMDB")
@@ -277,7 +277,7 @@ def fasttext_worker(train: str, test: str, vec: str) -> None:
 def _train_embedlab(
     split: Split, options: dict[str, Any], *, seed: int, epochs: int, patience: int
 ) -> tuple[Any, list[float]]:
-    from embedlab.classifier import TextClassifier
+    from embedlab.classify.classifier import TextClassifier
 
     fit_set, dev_set = split.fit_dev(seed)
     options = dict(options)

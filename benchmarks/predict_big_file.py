@@ -63,9 +63,9 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None, help="keep the files in this folder")
     args = parser.parse_args()
 
-    from embedlab.classifier import TextClassifier
+    from embedlab.classify.classifier import TextClassifier
     from embedlab.data import read_dataset
-    from embedlab.demo import demo_data_path
+    from embedlab.experiments.demo import demo_data_path
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="embedlab-bigfile-", dir="/tmp"))
     work.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ glove-6B-50d on MR (k-fold cross-validation) and SST-2 (train/test), with
 seconds per epoch, beside TF-IDF (1-2 grams) + logistic regression run on the
 same splits in the same run (when scikit-learn is installed).
 
-The grid is `embedlab.compare.compare` (what `embedlab compare` runs): each run
+The grid is `embedlab.experiments.compare.compare` (what `embedlab compare` runs): each run
 trains at most --epochs epochs with early stopping on a dev split (10% of the
 training part, patience 2, best weights restored). Each dataset's comparison
 goes to OUT/NAME (report.md, plots); re-running resumes finished runs.
@@ -25,8 +25,8 @@ from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
-from embedlab.compare import compare  # noqa: E402
 from embedlab.data import Dataset, kfold_indices, read_dataset  # noqa: E402
+from embedlab.experiments.compare import compare  # noqa: E402
 from embedlab.pipeline import TrainOptions  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

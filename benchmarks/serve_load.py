@@ -51,7 +51,7 @@ class Result:
 def train_demo_model(out: Path) -> Path:
     """A CNN on the bundled reviews, 3 epochs (the model size `embedlab train` gives)."""
     from embedlab import pipeline
-    from embedlab.demo import demo_data_path
+    from embedlab.experiments.demo import demo_data_path
 
     options = pipeline.TrainOptions(model="cnn", epochs=3, seed=0)
     pipeline.train([demo_data_path()], out=out, options=options, verbose=0)
@@ -60,7 +60,7 @@ def train_demo_model(out: Path) -> Path:
 
 def demo_texts() -> list[str]:
     from embedlab.data import read_dataset
-    from embedlab.demo import demo_data_path
+    from embedlab.experiments.demo import demo_data_path
 
     return list(read_dataset([demo_data_path()]).texts)
 

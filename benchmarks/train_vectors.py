@@ -46,8 +46,8 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 
 from embedlab.embeddings import GLOVE_DEFAULTS, Corpus, train_vectors  # noqa: E402
 from embedlab.embeddings.glove import build_vocab, count_cooccurrences, fit_glove  # noqa: E402
-from embedlab.evaluation import evaluate_analogies, evaluate_similarity  # noqa: E402
 from embedlab.vectors import Vectors, load_vectors, save_vectors  # noqa: E402
+from embedlab.vectors.evaluation import evaluate_analogies, evaluate_similarity  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 IMDB = DATA / "IMDB"
@@ -250,7 +250,7 @@ def _read_trained(path: Path) -> Vectors:
 
 
 def part_classify(workdir: Path, args: argparse.Namespace) -> dict[str, Any]:
-    from embedlab.classifier import TextClassifier
+    from embedlab.classify.classifier import TextClassifier
     from embedlab.data import read_dataset, train_test_split
 
     imdb_train = read_dataset(IMDB / "train.tsv")

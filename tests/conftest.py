@@ -72,7 +72,7 @@ def make_topics(n: int, seed: int = 0) -> tuple[list[str], list[list[str]]]:
 @pytest.fixture(scope="session")
 def saved_classifier_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small trained classifier saved as `embedlab train` saves it (batch, cluster, export)."""
-    from embedlab.classifier import TextClassifier
+    from embedlab.classify.classifier import TextClassifier
 
     texts, labels = make_sentiment(400, seed=11)
     clf = TextClassifier("cnn", embedding_dim=8, seed=2).fit(texts, labels, epochs=3, verbose=0)

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import make_sentiment
 from embedlab import pipeline
-from embedlab.batch import iter_text_chunks, predict_file
+from embedlab.deploy.batch import iter_text_chunks, predict_file
 from embedlab.errors import DataError, EmbedlabError
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from conftest import make_sentiment
-from embedlab.classifier import TextClassifier
+from embedlab.classify.classifier import TextClassifier
 from embedlab.errors import DataError, EmbedlabError, ModelConfigError
 
 

@@ -5,12 +5,12 @@ import json
 import pytest
 
 from conftest import make_sentiment
-from embedlab.batch import predict_file
+from embedlab.deploy.batch import predict_file
 from embedlab.errors import DataError
 
 distributed = pytest.importorskip("distributed")
 
-from embedlab.cluster import predict_file_dask, worker_loads  # noqa: E402
+from embedlab.deploy.cluster import predict_file_dask, worker_loads  # noqa: E402
 
 
 @pytest.fixture(scope="module")

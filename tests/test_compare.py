@@ -1,4 +1,4 @@
-"""`embedlab.compare`: the grid, its results against a recomputation, resume, and the CLI."""
+"""`embedlab.experiments.compare`: the grid, its results, resume, and the CLI."""
 
 import dataclasses
 import json
@@ -11,8 +11,8 @@ import pytest
 
 from conftest import NEGATIVE, NEUTRAL, POSITIVE, make_sentiment
 from embedlab import kfold_indices
-from embedlab.compare import CELLS_DIR, compare, grid_configs
 from embedlab.errors import EmbedlabError, ModelConfigError
+from embedlab.experiments.compare import CELLS_DIR, compare, grid_configs
 from embedlab.pipeline import TrainOptions
 from test_cli import embedlab
 from test_compare_plots import png_size

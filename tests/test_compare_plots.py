@@ -1,4 +1,4 @@
-"""`embedlab.compare_plots`: valid PNGs of sensible size, written atomically."""
+"""`embedlab.experiments.plots`: valid PNGs of sensible size, written atomically."""
 
 import struct
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from embedlab import compare_plots
+from embedlab.experiments import plots as compare_plots
 
 
 def png_size(path: Path) -> tuple[int, int]:

@@ -1,11 +1,11 @@
-"""`embedlab.compare_report`: rows from cell records, and the printed table."""
+"""`embedlab.experiments.report`: rows from cell records, and the printed table."""
 
 import statistics
 
 import numpy as np
 import pytest
 
-from embedlab.compare_report import best_row, format_table, summarize
+from embedlab.experiments.report import best_row, format_table, summarize
 
 
 def record(mode: str, fold: int, seed: int, accuracy: float, seconds: list[float]) -> dict:

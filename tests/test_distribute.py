@@ -17,8 +17,8 @@ SCRIPT = textwrap.dedent(
     import jax
     import numpy as np
     from conftest import make_sentiment
-    from embedlab.classifier import TextClassifier
-    from embedlab.distribute import fit_data_parallel, used_devices
+    from embedlab.classify.classifier import TextClassifier
+    from embedlab.deploy.distribute import fit_data_parallel, used_devices
 
     texts, labels = make_sentiment(480, seed=3)
     train, test = (texts[80:], labels[80:]), (texts[:80], labels[:80])

@@ -400,7 +400,7 @@ def test_classifier_passes_download_on(home, monkeypatch):
 
 
 def test_list_says_where_each_set_is(server, test_catalogue, capsys):
-    from embedlab._cli_vectors import vectors_list
+    from embedlab.cli.vectors import vectors_list
 
     download("tiny-4d")
     vectors_list()

@@ -159,7 +159,7 @@ def test_cli_embed_train_and_evaluate(corpus_file, tmp_path):
 
 @pytest.mark.slow
 def test_trained_vectors_feed_a_static_cnn(corpus_file, tmp_path):
-    from embedlab.classifier import TextClassifier
+    from embedlab.classify.classifier import TextClassifier
 
     out = tmp_path / "w2v.txt"
     train_vectors(Corpus(corpus_file), out, algo="word2vec", dim=16, epochs=3, workers=1)

@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 
 from embedlab.errors import DataError
-from embedlab.evaluation import (
+from embedlab.vectors import Vectors
+from embedlab.vectors.evaluation import (
     evaluate,
     evaluate_analogies,
     evaluate_similarity,
     read_analogies,
     read_word_pairs,
 )
-from embedlab.vectors import Vectors
 
 
 def random_vectors(n=300, dim=12, seed=0, words=None):

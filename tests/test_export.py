@@ -11,9 +11,9 @@ import pytest
 
 from conftest import make_sentiment
 from embedlab import Tokenizer, pad_sequences
-from embedlab.classifier import TextClassifier
+from embedlab.classify.classifier import TextClassifier
+from embedlab.deploy.export import check_export_support, export_classifier
 from embedlab.errors import EmbedlabError
-from embedlab.export import check_export_support, export_classifier
 
 
 def ids_from_bundle(directory, texts):

@@ -28,9 +28,9 @@ from gensim.models.fasttext import (
     save_facebook_model,
 )
 
+from embedlab.classify.matrix import Coverage, build_embedding_matrix
 from embedlab.errors import VectorFileError
-from embedlab.matrix import Coverage, build_embedding_matrix
-from embedlab.text import Tokenizer
+from embedlab.text.tokenizer import Tokenizer
 from embedlab.vectors import load_vectors, save_vectors, sniff_format
 from embedlab.vectors.fasttext_bin import (
     SubwordVectors,

@@ -5,8 +5,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from embedlab.matrix import build_embedding_matrix
-from embedlab.text import Tokenizer
+from embedlab.classify.matrix import build_embedding_matrix
+from embedlab.text.tokenizer import Tokenizer
 from embedlab.vectors import Vectors
 
 TEXTS = [

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn import metrics as skm
 
-from embedlab.metrics import classification_report, multilabel_report
+from embedlab.classify.metrics import classification_report, multilabel_report
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from embedlab.errors import ModelConfigError
-from embedlab.models import ModelConfig, build_model, model_names
+from embedlab.models.registry import ModelConfig, build_model, model_names
 
 keras = pytest.importorskip("keras")
 

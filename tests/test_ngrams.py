@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from embedlab.classifier import TextClassifier
-from embedlab.models import ModelConfig, build_model
-from embedlab.ngrams import PRIME, linear_layer_class, ngram_layer_class
+from embedlab.classify.classifier import TextClassifier
+from embedlab.models.ngrams import PRIME, linear_layer_class, ngram_layer_class
+from embedlab.models.registry import ModelConfig, build_model
 
 keras = pytest.importorskip("keras")
 
@@ -115,7 +115,7 @@ def test_ngrams_table_size_follows_config():
 
 
 def test_ngram_options_are_refused_for_models_without_an_ngram_table():
-    from embedlab.classifier import TextClassifier
+    from embedlab.classify.classifier import TextClassifier
     from embedlab.errors import ModelConfigError
 
     with pytest.raises(ModelConfigError, match="model 'cnn' has no n-gram table"):
@@ -126,7 +126,7 @@ def test_ngram_options_are_refused_for_models_without_an_ngram_table():
 
 
 def test_naive_bayes_ratios_are_smoothed_log_count_ratios_of_binarised_counts():
-    from embedlab.ngrams import naive_bayes_ratios
+    from embedlab.models.ngrams import naive_bayes_ratios
 
     buckets = 10_007
     # word 1 twice in one positive text counts once; 0 is padding

@@ -22,10 +22,10 @@ from hypothesis import strategies as st  # noqa: E402
 
 from conftest import make_sentiment  # noqa: E402
 from embedlab import pipeline  # noqa: E402
-from embedlab.classifier import TextClassifier  # noqa: E402
+from embedlab.classify.classifier import TextClassifier  # noqa: E402
+from embedlab.deploy.serve import ServeLimits, create_app  # noqa: E402
+from embedlab.deploy.serve.batcher import MicroBatcher, bucket_sizes, bucketed_predict  # noqa: E402
 from embedlab.errors import EmbedlabError  # noqa: E402
-from embedlab.serve import ServeLimits, create_app  # noqa: E402
-from embedlab.serve.batcher import MicroBatcher, bucket_sizes, bucketed_predict  # noqa: E402
 
 MAX_TEXTS = 5
 MAX_LENGTH = 40
@@ -291,7 +291,7 @@ def test_limits_are_checked_and_a_wrong_directory_is_a_clear_error(tmp_path):
 
 def test_importing_the_cli_and_serve_loads_no_web_framework():
     code = (
-        "import sys, embedlab, embedlab.cli, embedlab.serve\n"
+        "import sys, embedlab, embedlab.cli, embedlab.deploy.serve\n"
         "print(','.join(m for m in ('fastapi', 'uvicorn', 'starlette', 'keras') "
         "if m in sys.modules))"
     )

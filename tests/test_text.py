@@ -1,4 +1,4 @@
-"""Tests of embedlab.text against the legacy Keras Tokenizer and keras.utils.pad_sequences."""
+"""embedlab.text.tokenizer against the legacy Keras Tokenizer and keras.utils.pad_sequences."""
 
 import os
 
@@ -17,7 +17,7 @@ from keras.src.legacy.preprocessing.text import (
 )
 from keras.utils import pad_sequences as keras_pad
 
-from embedlab.text import DEFAULT_FILTERS, Tokenizer, pad_sequences, text_to_word_sequence
+from embedlab.text.tokenizer import DEFAULT_FILTERS, Tokenizer, pad_sequences, text_to_word_sequence
 
 SEED_SENTENCES = [
     "nice great best amazing",
@@ -391,7 +391,7 @@ def test_pad_sequences_rejects_non_sequences():
 
 
 def test_text_module_does_not_import_keras():
-    code = "import sys, embedlab.text; print(sorted(m for m in sys.modules if m in ('keras', 'jax', 'tensorflow')))"  # noqa: E501
+    code = "import sys, embedlab.text.tokenizer; print(sorted(m for m in sys.modules if m in ('keras', 'jax', 'tensorflow')))"  # noqa: E501
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )

@@ -7,9 +7,9 @@ import pytest
 from sklearn.utils.class_weight import compute_class_weight as sk_compute_class_weight
 
 from conftest import NEUTRAL, POSITIVE, make_sentiment
-from embedlab.classifier import TextClassifier
+from embedlab.classify.classifier import TextClassifier
+from embedlab.classify.training import compute_class_weight, dev_split, parse_class_weight
 from embedlab.errors import ModelConfigError
-from embedlab.training import compute_class_weight, dev_split, parse_class_weight
 
 
 def make_imbalanced(n_pos, n_neg, seed):

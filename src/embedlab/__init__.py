@@ -5,10 +5,9 @@ Text -> ids (`Tokenizer`, `pad_sequences`) -> vectors (`load_vectors`,
 Importing embedlab does not import Keras; that happens when a model is built.
 """
 
-from embedlab.classifier import TextClassifier
+from embedlab.classify import Coverage, TextClassifier, build_embedding_matrix
 from embedlab.data import Dataset, kfold_indices, read_dataset, train_test_split
 from embedlab.errors import DataError, EmbedlabError, ModelConfigError, VectorFileError
-from embedlab.matrix import Coverage, build_embedding_matrix
 from embedlab.models import MODES, ModelConfig, build_model, model_names, register_model
 from embedlab.text import Tokenizer, pad_sequences, text_to_word_sequence
 from embedlab.vectors import Vectors, load_vectors, save_vectors

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from embedlab.classifier import DEFAULT_THRESHOLD, TextClassifier
+from embedlab.classify.classifier import DEFAULT_THRESHOLD, TextClassifier
+from embedlab.classify.training import ClassWeight
 from embedlab.data import Dataset, Label, read_dataset, train_test_split
 from embedlab.errors import EmbedlabError
-from embedlab.training import ClassWeight
 
 logger = logging.getLogger("embedlab")
 
@@ -78,7 +78,7 @@ class TrainOptions:
     class_weight: ClassWeight = None
     multi_label: bool | None = None
     threshold: float = DEFAULT_THRESHOLD
-    data_parallel: bool = False  # split each batch over all local devices (embedlab.distribute)
+    data_parallel: bool = False  # split each batch over all local devices (deploy.distribute)
     ngram_buckets: int | None = None
     ngrams: int | None = None
     naive_bayes: bool = False
@@ -119,7 +119,7 @@ class TrainOptions:
             "verbose": verbose,
         }
         if self.data_parallel:
-            from embedlab.distribute import fit_data_parallel
+            from embedlab.deploy.distribute import fit_data_parallel
 
             fit_data_parallel(clf, data.texts, data.labels, **kwargs)
         else:
@@ -166,7 +166,7 @@ def train(
     options.fit(clf, train_set, verbose=verbose)
     metrics = clf.evaluate(test_set.texts, test_set.labels)
     if options.data_parallel:
-        from embedlab.distribute import used_devices
+        from embedlab.deploy.distribute import used_devices
 
         metrics["devices"] = used_devices(clf)
     n_validation = 0 if clf.validation_indices is None else len(clf.validation_indices)
@@ -224,7 +224,7 @@ def _mean(values: Sequence[float]) -> float | None:
 
 def describe(directory: str | os.PathLike[str]) -> dict[str, Any]:
     """The saved config of a classifier directory (labels, model, vectors, metrics)."""
-    from embedlab import saving
+    from embedlab.classify import saving
 
     directory = Path(directory)
     info = saving.read_json(directory / saving.CONFIG_FILE)

@@ -11,7 +11,7 @@ as many passes as the trainer needs. Two kinds of input are accepted:
   these are read into memory by `read_dataset`, as for training a classifier.
 
 Documents are split into words with embedlab's tokenizer rules
-(`embedlab.text.text_to_word_sequence`: lower-cased, the legacy Keras
+(`embedlab.text.tokenizer.text_to_word_sequence`: lower-cased, the legacy Keras
 `filters` removed), so trained vectors cover exactly the words a
 `TextClassifier` looks up.
 """
@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from embedlab.errors import DataError
-from embedlab.text import DEFAULT_FILTERS, text_to_word_sequence
+from embedlab.text.tokenizer import DEFAULT_FILTERS, text_to_word_sequence
 
 TEXT_FORMAT = "text"
 """The corpus format of plain text files: one document a line."""

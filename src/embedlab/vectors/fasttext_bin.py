@@ -480,7 +480,7 @@ class SubwordVectors(Vectors):
     words (all of them, or those `vocab` and `limit` kept), as for any
     `Vectors`. Any other word gets its vector from character n-grams with
     ``vectors.subword.vector_for(word)`` (or ``vectors_for(words)``);
-    `embedlab.matrix.build_embedding_matrix` does this for words the
+    `embedlab.classify.matrix.build_embedding_matrix` does this for words the
     vectors lack.
 
     Args:

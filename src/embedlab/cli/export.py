@@ -1,4 +1,4 @@
-"""The ``embedlab export`` command (see `embedlab.export`)."""
+"""The ``embedlab export`` command (see `embedlab.deploy.export`)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,6 @@ def export(
     The exported model takes padded int32 word ids (OUT/export.json says how to
     make them); text preprocessing stays outside it.
     """
-    from embedlab.export import export_classifier
+    from embedlab.deploy.export import export_classifier
 
     typer.echo(str(export_classifier(directory, format=format, out=out, overwrite=overwrite)))

@@ -46,11 +46,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from embedlab import saving
-from embedlab.compare_report import summarize, write_report
+from embedlab.classify import saving
 from embedlab.data import Dataset, kfold_indices, train_test_split
 from embedlab.errors import EmbedlabError, ModelConfigError
-from embedlab.models import MODES, PRETRAINED_MODES
+from embedlab.experiments.report import summarize, write_report
+from embedlab.models.registry import MODES, PRETRAINED_MODES
 from embedlab.pipeline import DataOptions, TrainOptions
 
 logger = logging.getLogger("embedlab")
@@ -104,7 +104,7 @@ def grid_configs(
         ModelConfigError: for an unknown mode, an empty list, or pretrained
             modes without vectors.
     """
-    from embedlab.models import model_defaults
+    from embedlab.models.registry import model_defaults
 
     models, modes, vectors = _unique(models), _unique(modes), _unique(vectors)
     if not models or not modes:

@@ -330,7 +330,7 @@ def predict_file(
     Example:
         >>> predict_file("runs/cnn", "reviews.jsonl", out="predictions.jsonl")
     """
-    from embedlab.classifier import TextClassifier
+    from embedlab.classify.classifier import TextClassifier
 
     if batch_size < 1:
         raise EmbedlabError(f"`batch_size` must be positive. Received: batch_size={batch_size}")

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from embedlab.errors import EmbedlabError
-from embedlab.models import model_names
+from embedlab.models.registry import model_names
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -159,8 +159,8 @@ def train(
 ) -> None:
     """Train a classifier on DATA and save it to OUT (with OUT/metrics.json)."""
     from embedlab import pipeline
-    from embedlab.classifier import DEFAULT_THRESHOLD
-    from embedlab.training import parse_class_weight
+    from embedlab.classify.classifier import DEFAULT_THRESHOLD
+    from embedlab.classify.training import parse_class_weight
 
     _setup_logging()
     options = pipeline.TrainOptions(
@@ -290,13 +290,13 @@ def predict(
     from embedlab.data import read_texts
 
     if out is not None:
-        from embedlab import batch
+        from embedlab.deploy import batch
 
         if file is None or texts:
             raise EmbedlabError("--out writes the predictions of --file: give --file, no texts.")
         if scheduler is not None:
             try:
-                from embedlab.cluster import predict_file_dask
+                from embedlab.deploy.cluster import predict_file_dask
             except ImportError as exc:
                 raise EmbedlabError(
                     f"--scheduler needs Dask ({exc}): pip install 'embedlab[dask]'."
@@ -354,7 +354,7 @@ def demo(
     seed: Annotated[int, typer.Option()] = 0,
 ) -> None:
     """Offline in about a minute: rand vs static vs nonstatic embeddings on bundled reviews."""
-    from embedlab.demo import print_table, run_demo
+    from embedlab.experiments.demo import print_table, run_demo
 
     _setup_logging()
     rows = run_demo(model=model, epochs=epochs, seed=seed)
@@ -419,10 +419,10 @@ def vectors_analogy(
 
 
 # Commands defined in their own modules (each keeps its heavy imports inside).
-from embedlab._cli_embed import embed_app, vectors_evaluate  # noqa: E402
-from embedlab._cli_export import export  # noqa: E402
-from embedlab._cli_serve import serve  # noqa: E402
-from embedlab._cli_vectors import vectors_convert, vectors_download, vectors_list  # noqa: E402
+from embedlab.cli.embed import embed_app, vectors_evaluate  # noqa: E402
+from embedlab.cli.export import export  # noqa: E402
+from embedlab.cli.serve import serve  # noqa: E402
+from embedlab.cli.vectors import vectors_convert, vectors_download, vectors_list  # noqa: E402
 
 app.add_typer(embed_app, name="embed")
 app.command("export")(export)
@@ -432,7 +432,7 @@ vectors_app.command("convert")(vectors_convert)
 vectors_app.command("list")(vectors_list)
 app.command("serve")(serve)
 
-from embedlab._cli_compare import compare as compare_command  # noqa: E402
+from embedlab.cli.compare import compare as compare_command  # noqa: E402
 
 app.command("compare")(compare_command)
 

@@ -15,7 +15,7 @@ from importlib import resources
 
 import numpy as np
 
-from embedlab.classifier import TextClassifier
+from embedlab.classify.classifier import TextClassifier
 from embedlab.data import read_dataset, train_test_split
 
 logger = logging.getLogger("embedlab")
@@ -37,7 +37,7 @@ class DemoRow:
 
 def demo_data_path() -> str:
     """Path of the bundled reviews file."""
-    return str(resources.files("embedlab") / "demo_data" / "reviews.tsv")
+    return str(resources.files("embedlab.experiments") / "demo_data" / "reviews.tsv")
 
 
 def run_demo(

@@ -1,4 +1,4 @@
-"""The plots of a comparison (`embedlab.compare`), as PNG files.
+"""The plots of a comparison (`embedlab.experiments.compare`), as PNG files.
 
 Matplotlib is imported inside each function and drawn on its Agg canvas (no
 pyplot, no display, no global backend switch); every file is written to a

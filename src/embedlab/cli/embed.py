@@ -100,7 +100,7 @@ def embed_train(
 ) -> None:
     """Train word vectors on CORPUS and write them to OUT (`embedlab train --vectors OUT`)."""
     from embedlab.embeddings import Corpus, train_vectors
-    from embedlab.text import DEFAULT_FILTERS
+    from embedlab.text.tokenizer import DEFAULT_FILTERS
 
     source = Corpus(
         corpus,
@@ -157,8 +157,8 @@ def vectors_evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
     """Analogy accuracy (3CosAdd, 3CosMul) and word-pair Spearman rho of a vector set."""
-    from embedlab.evaluation import evaluate
     from embedlab.vectors import load_vectors
+    from embedlab.vectors.evaluation import evaluate
 
     if analogies is None and not similarity:
         raise typer.BadParameter("give --analogies FILE, --similarity FILE, or both")

@@ -4,6 +4,6 @@ Needs the ``serve`` extra (``pip install 'embedlab[serve]'``); importing this
 package imports neither FastAPI nor Keras, `create_app` does.
 """
 
-from embedlab.serve.app import ServeLimits, create_app, describe_service, serve
+from embedlab.deploy.serve.app import ServeLimits, create_app, describe_service, serve
 
 __all__ = ["ServeLimits", "create_app", "describe_service", "serve"]

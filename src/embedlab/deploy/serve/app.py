@@ -170,8 +170,8 @@ def create_app(
     from pydantic import BaseModel, ConfigDict, Field, StringConstraints
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
-    from embedlab.classifier import TextClassifier
-    from embedlab.serve.batcher import (
+    from embedlab.classify.classifier import TextClassifier
+    from embedlab.deploy.serve.batcher import (
         DirectPredictor,
         MicroBatcher,
         bucket_sizes,

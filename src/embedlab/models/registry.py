@@ -425,7 +425,7 @@ def _cnn(x: Any, config: ModelConfig) -> Any:
     uses_ids=True,
 )
 def _ngrams(x: Any, config: ModelConfig, ids: Any) -> Any:
-    from embedlab.ngrams import ngram_layer_class
+    from embedlab.models.ngrams import ngram_layer_class
 
     bag = ngram_layer_class()(config.ngram_buckets, max_n=config.ngrams, name="ngram_bag")
     return bag([ids, x])
@@ -451,7 +451,7 @@ def _cnn_ngrams(x: Any, config: ModelConfig, ids: Any) -> Any:
     uses_ids=True,
 )
 def _wide(x: Any, config: ModelConfig, ids: Any) -> Any:
-    from embedlab.ngrams import linear_layer_class
+    from embedlab.models.ngrams import linear_layer_class
 
     layer = linear_layer_class()(
         config.ngram_buckets,

@@ -33,9 +33,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from embedlab import saving
 from embedlab._keras import import_keras
 from embedlab.atomic import atomic_directory
+from embedlab.classify import saving
 from embedlab.errors import EmbedlabError
 
 EXPORT_FORMATS: tuple[str, ...] = ("onnx", "savedmodel")
@@ -108,7 +108,7 @@ def export_classifier(
     keras = import_keras()
     backend = keras.backend.backend()
     check_export_support(format, backend)
-    from embedlab.classifier import TextClassifier
+    from embedlab.classify.classifier import TextClassifier
 
     clf = TextClassifier.load(directory)
     assert clf.config is not None

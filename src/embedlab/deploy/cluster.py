@@ -4,7 +4,7 @@ The input files are split into byte-range partitions by `dask.bag.read_text`
 (``blocksize``); each partition is predicted on a worker by the classifier a
 `ClassifierPlugin` loaded once when the worker joined; the results stream back
 in order, at most ``in_flight`` partitions at a time, into one JSONL file
-written atomically on the client, in exactly the rows `embedlab.batch`
+written atomically on the client, in exactly the rows `embedlab.deploy.batch`
 writes. Scheduling is Dask's; embedlab only bounds how many partitions are
 submitted at once, so client memory stays constant.
 
@@ -29,7 +29,7 @@ from typing import IO, Any
 import numpy as np
 from distributed import Client, LocalCluster, WorkerPlugin, get_worker
 
-from embedlab.batch import (
+from embedlab.deploy.batch import (
     DEFAULT_BATCH_SIZE,
     PredictFileResult,
     atomic_text_writer,
@@ -56,7 +56,7 @@ class ClassifierPlugin(WorkerPlugin):  # type: ignore[misc]
         self.loads = 0
 
     def setup(self, worker: Any) -> None:
-        from embedlab.classifier import TextClassifier
+        from embedlab.classify.classifier import TextClassifier
 
         self.classifier = TextClassifier.load(self.directory)
         self.loads += 1
@@ -170,7 +170,7 @@ def predict_file_dask(
         paths: list of str or path. Input files (``lines`` or ``jsonl``), read
             in order; ``line`` in the output counts within each file.
         out: str or path. The JSONL file to write (atomically), as
-            `embedlab.batch.predict_file` writes it.
+            `embedlab.deploy.batch.predict_file` writes it.
         scheduler: Client, str or None. See `connect`.
         format: str or None. ``lines`` or ``jsonl``; sniffed from the first file.
         encoding: str. Input encoding.

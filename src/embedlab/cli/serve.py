@@ -1,4 +1,4 @@
-"""`embedlab serve`: parse arguments, call `embedlab.serve.serve`.
+"""`embedlab serve`: parse arguments, call `embedlab.deploy.serve.serve`.
 
 Kept light at import (typer only); FastAPI, uvicorn and Keras are imported
 when the command runs.
@@ -30,8 +30,8 @@ def serve(
     log_level: Annotated[str, typer.Option(help="uvicorn's log level.")] = "info",
 ) -> None:
     """Serve a classifier over HTTP: POST /predict, GET /health, GET /info, docs at /docs."""
-    from embedlab.serve import ServeLimits
-    from embedlab.serve import serve as run_server
+    from embedlab.deploy.serve import ServeLimits
+    from embedlab.deploy.serve import serve as run_server
 
     limits = ServeLimits(
         max_texts=max_texts,

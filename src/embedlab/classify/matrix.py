@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 if TYPE_CHECKING:
-    from embedlab.text import Tokenizer
+    from embedlab.text.tokenizer import Tokenizer
     from embedlab.vectors import Vectors
 
 OOVInit = Literal["random", "zeros"]

@@ -1,8 +1,8 @@
-"""The summary of a comparison (`embedlab.compare`): rows, the table, report.md.
+"""The summary of a comparison (`embedlab.experiments.compare`): rows, the table, report.md.
 
 `summarize` turns cell records into one row per configuration (the rows of
 ``results.json``); `write_report` writes ``results.json``, the plots of
-`embedlab.compare_plots` and ``report.md``.
+`embedlab.experiments.plots` and ``report.md``.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from embedlab import compare_plots, saving
 from embedlab.atomic import write_text
+from embedlab.classify import saving
+from embedlab.experiments import plots as compare_plots
 
 RESULTS_FILE = "results.json"
 REPORT_FILE = "report.md"

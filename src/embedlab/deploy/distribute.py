@@ -26,7 +26,7 @@ from embedlab._keras import import_keras
 from embedlab.errors import EmbedlabError, ModelConfigError
 
 if TYPE_CHECKING:
-    from embedlab.classifier import TextClassifier
+    from embedlab.classify.classifier import TextClassifier
 
 logger = logging.getLogger("embedlab")
 

@@ -10,24 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from embedlab import saving
 from embedlab._keras import import_keras
 from embedlab.atomic import atomic_directory
-from embedlab.data import Label, label_set
-from embedlab.errors import DataError, EmbedlabError, ModelConfigError
-from embedlab.matrix import OOV_INITS, Coverage, build_embedding_matrix
-from embedlab.metrics import classification_report, multilabel_report
-from embedlab.models import (
-    PRETRAINED_MODES,
-    ModelConfig,
-    build_model,
-    check_model_options,
-    model_defaults,
-    ngram_models,
-)
-from embedlab.ngrams import custom_objects
-from embedlab.text import Tokenizer, pad_sequences
-from embedlab.training import (
+from embedlab.classify import saving
+from embedlab.classify.matrix import OOV_INITS, Coverage, build_embedding_matrix
+from embedlab.classify.metrics import classification_report, multilabel_report
+from embedlab.classify.training import (
     MONITORS,
     ClassWeight,
     compute_class_weight,
@@ -35,6 +23,18 @@ from embedlab.training import (
     early_stopping,
     epoch_timer,
 )
+from embedlab.data import Label, label_set
+from embedlab.errors import DataError, EmbedlabError, ModelConfigError
+from embedlab.models.ngrams import custom_objects
+from embedlab.models.registry import (
+    PRETRAINED_MODES,
+    ModelConfig,
+    build_model,
+    check_model_options,
+    model_defaults,
+    ngram_models,
+)
+from embedlab.text.tokenizer import Tokenizer, pad_sequences
 
 if TYPE_CHECKING:
     from embedlab.vectors import Vectors
@@ -381,7 +381,7 @@ class TextClassifier:
         x = self._encode(texts)
         y = self._targets(y_labels)
         if self.config.naive_bayes:
-            from embedlab.ngrams import naive_bayes_ratios
+            from embedlab.models.ngrams import naive_bayes_ratios
 
             ratios = naive_bayes_ratios(x, y, self.config.ngram_buckets, self.config.ngrams)
             self.keras_model.get_layer("ngram_linear").scale.assign(ratios)
@@ -582,7 +582,7 @@ class TextClassifier:
         matrix. Multi-label (labels are lists; a str counts as a list of one):
         subset accuracy (as ``accuracy``), micro and macro F1, per-label
         precision/recall/F1 and Hamming loss, deciding at `threshold` (see
-        `embedlab.metrics.multilabel_report`).
+        `embedlab.classify.metrics.multilabel_report`).
 
         Returns:
             A JSON-ready dict with at least ``accuracy`` (a fraction) and ``n_test``.
@@ -608,7 +608,7 @@ class TextClassifier:
 
     # ------------------------------------------------------------ save/load
     def save(self, directory: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
-        """Save to a directory (see `embedlab.saving`), atomically.
+        """Save to a directory (see `embedlab.classify.saving`), atomically.
 
         Loading it back needs no vector file: the embedding weights are in
         ``model.keras``.

@@ -1,4 +1,4 @@
-"""`embedlab compare`: parse arguments, call `embedlab.compare.compare`, print the table.
+"""`embedlab compare`: parse arguments, call `experiments.compare.compare`, print the table.
 
 Kept light at import (typer only); the library (and Keras) is imported by the
 command.
@@ -104,8 +104,8 @@ def compare(
     OUT/results.json, OUT/report.md and PNG plots. Interrupted, the same command
     resumes: finished cells are not run again.
     """
-    from embedlab.compare import compare as run_compare
-    from embedlab.compare_report import format_table
+    from embedlab.experiments.compare import compare as run_compare
+    from embedlab.experiments.report import format_table
     from embedlab.pipeline import DataOptions, TrainOptions
 
     options = TrainOptions(

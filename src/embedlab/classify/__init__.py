@@ -1,0 +1,22 @@
+"""The classifier: embedding matrix, `TextClassifier`, training hygiene, saving, metrics.
+
+- `embedlab.classify.matrix`: `build_embedding_matrix` and its `Coverage` report;
+- `embedlab.classify.classifier`: `TextClassifier` (fit, predict, evaluate,
+  save, load);
+- `embedlab.classify.training`: dev splits, class weights, early stopping;
+- `embedlab.classify.saving`: the saved classifier directory's layout;
+- `embedlab.classify.metrics`: accuracy, F1 and confusion matrices.
+"""
+
+from embedlab.classify.classifier import DEFAULT_THRESHOLD, TextClassifier
+from embedlab.classify.matrix import Coverage, build_embedding_matrix
+from embedlab.classify.metrics import classification_report, multilabel_report
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "Coverage",
+    "TextClassifier",
+    "build_embedding_matrix",
+    "classification_report",
+    "multilabel_report",
+]
