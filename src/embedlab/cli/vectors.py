@@ -1,4 +1,4 @@
-"""`embedlab vectors download`, `convert` and `list`: parse arguments, call the library.
+"""`embedlab vectors ...`: info, neighbors, analogy, download, convert, list.
 
 Kept light at import (typer only); the library modules are imported by the
 commands.
@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+
+from embedlab.errors import EmbedlabError
 
 CONVERT_FORMATS = ("glove", "word2vec", "word2vec-bin", "npy")
 
@@ -94,3 +96,57 @@ def vectors_list() -> None:
             size = f" (~{source.approx_mb:,} MB)" if source.approx_mb else ""
             where = f"to download{size}"
         typer.echo(f"{source.name:<28} {source.dim:>4}d {source.n_words:>10,} words  {where}")
+
+
+def vectors_info(
+    vectors: Annotated[str, typer.Argument(help="A vector file or a name (glove-6B-50d).")],
+) -> None:
+    """Words, dimension and a few sample words of a vector set."""
+    import time
+
+    from embedlab.vectors import load_vectors
+
+    start = time.perf_counter()
+    vecs = load_vectors(vectors)
+    seconds = time.perf_counter() - start
+    typer.echo(f"vectors: {vectors}")
+    typer.echo(f"words:   {len(vecs):,}")
+    typer.echo(f"dim:     {vecs.dim}")
+    typer.echo(f"first:   {' '.join(vecs.words[:10])}")
+    typer.echo(f"loaded in {seconds:.2f} s")
+
+
+def vectors_neighbors(
+    vectors: Annotated[str, typer.Argument(help="A vector file or a name (glove-6B-50d).")],
+    words: Annotated[list[str], typer.Argument(help="Words to find neighbours of.")],
+    topn: Annotated[int, typer.Option(min=1)] = 10,
+) -> None:
+    """The nearest words by cosine similarity."""
+    from embedlab.vectors import load_vectors
+
+    vecs = load_vectors(vectors)
+    for word in words:
+        if word not in vecs:
+            raise EmbedlabError(f"{word!r} is not in {vectors}.")
+        typer.echo(f"{word}:")
+        for other, score in vecs.most_similar(word, topn=topn):
+            typer.echo(f"  {other:<20} {score:.4f}")
+
+
+def vectors_analogy(
+    vectors: Annotated[str, typer.Argument(help="A vector file or a name (glove-6B-50d).")],
+    a: Annotated[str, typer.Argument(help="a in 'a is to b as c is to ?'")],
+    b: Annotated[str, typer.Argument(help="b")],
+    c: Annotated[str, typer.Argument(help="c")],
+    topn: Annotated[int, typer.Option(min=1)] = 5,
+) -> None:
+    """Solve 'a is to b as c is to ?' (3CosAdd: b - a + c)."""
+    from embedlab.vectors import load_vectors
+
+    vecs = load_vectors(vectors)
+    for word in (a, b, c):
+        if word not in vecs:
+            raise EmbedlabError(f"{word!r} is not in {vectors}.")
+    typer.echo(f"{a} : {b} :: {c} : ?")
+    for other, score in vecs.analogy(a, b, c, topn=topn):
+        typer.echo(f"  {other:<20} {score:.4f}")
