@@ -113,9 +113,9 @@ def test_bad_training_data_is_a_clear_error(sentiment):
         clf.predict(["x"])
 
 
-def test_pretrained_modes_need_vectors_and_names_are_checked():
+def test_pretrained_modes_need_vectors_and_names_are_checked(sentiment):
     with pytest.raises(ModelConfigError, match="needs pretrained vectors"):
-        TextClassifier("cnn", mode="static")
+        TextClassifier("cnn", mode="static").fit(*sentiment, epochs=1, verbose=0)
     with pytest.raises(ModelConfigError, match="Unknown model 'transformer'"):
         TextClassifier("transformer")
 
@@ -166,7 +166,8 @@ def test_multi_label_learns_label_sets_and_survives_save_load(tmp_path):
     texts, labels = make_topics(400, seed=0)
     clf = TextClassifier("average", embedding_dim=16, learning_rate=0.05, seed=0)
     clf.fit(texts[80:], labels[80:], epochs=5, verbose=0)  # lists: multi-label by default
-    assert clf.multi_label and clf.labels == ["food", "music", "sport"]
+    assert clf.config.multi_label and clf.labels == ["food", "music", "sport"]
+    assert clf.multi_label is None  # the argument as given; fit decided from the lists
     proba = clf.predict_proba(texts[:80])
     assert proba.shape == (80, 3) and not np.allclose(proba.sum(axis=1), 1.0)
     predicted = clf.predict(texts[:80])
@@ -186,7 +187,7 @@ def test_multi_label_learns_label_sets_and_survives_save_load(tmp_path):
     clf.threshold = 0.3
     clf.save(tmp_path / "run")
     loaded = TextClassifier.load(tmp_path / "run")
-    assert loaded.multi_label and loaded.threshold == 0.3 and loaded.config.multi_label
+    assert loaded.threshold == 0.3 and loaded.config.multi_label
     np.testing.assert_allclose(loaded.predict_proba(texts[:20]), proba[:20], rtol=1e-5, atol=1e-6)
     assert loaded.predict(texts[:20]) == clf.predict(texts[:20], threshold=0.3)
 
@@ -239,7 +240,9 @@ def test_naive_bayes_wide_fills_its_ratios_at_fit_and_saves_them(tmp_path):
 
 
 def test_naive_bayes_is_refused_off_wide_and_off_binary_data():
-    with pytest.raises(ModelConfigError, match="`naive_bayes` weights the n-grams of the `wide`"):
+    with pytest.raises(
+        ModelConfigError, match=r"`naive_bayes` .* declare it \(wide, wide_average\)"
+    ):
         TextClassifier("ngrams", naive_bayes=True)
     clf = TextClassifier("wide", naive_bayes=True, units=1, ngram_buckets=50)
     with pytest.raises(ModelConfigError, match="needs two classes"):

@@ -282,3 +282,41 @@ def test_edge_padding_config_round_trip_and_refusals():
             config(name, edge_padding=True)
     with pytest.raises(ModelConfigError, match="`edge_padding` must be True or False"):
         config("cnn", edge_padding=1)
+
+
+def test_a_registered_model_declares_its_options_minimum_length_and_fit_step(sentiment):
+    """A new model is one registration: TextClassifier follows what it declares."""
+    from embedlab.classify.classifier import TextClassifier
+    from embedlab.models import registry
+
+    seen = []
+
+    def adapt(model, config, x, y):
+        seen.append((model.name, config.sequence_length, x.shape, y.shape))
+
+    @registry.register_model(
+        "maxpool_test",
+        masking=False,
+        description="max over time",
+        options=("edge_padding",),
+        min_length=30,
+        adapt=adapt,
+    )
+    def _maxpool(x, config):
+        return keras.layers.GlobalMaxPooling1D()(x)
+
+    try:
+        assert "maxpool_test" in registry.models_with_option("edge_padding")
+        texts, labels = sentiment
+        clf = TextClassifier("maxpool_test", embedding_dim=4, edge_padding=True)
+        clf.fit(texts[:40], labels[:40], epochs=1, verbose=0)
+        assert clf.config.sequence_length == 30  # the texts are shorter: raised to min_length
+        assert seen == [("maxpool_test_rand", 30, (40, 30), (40,))]
+        with pytest.raises(ModelConfigError, match=r"\(cnn, cnn_ngrams, maxpool_test\)"):
+            TextClassifier("bilstm", edge_padding=True)
+        with pytest.raises(ModelConfigError, match="model 'maxpool_test' has no n-gram table"):
+            TextClassifier("maxpool_test", ngrams=3)
+    finally:
+        registry._REGISTRY.pop("maxpool_test")
+    with pytest.raises(ModelConfigError, match="declares unknown options \\['colour'\\]"):
+        registry.register_model("x", masking=False, description="x", options=("colour",))

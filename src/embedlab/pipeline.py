@@ -10,7 +10,6 @@ import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from embedlab.classify.classifier import DEFAULT_THRESHOLD, TextClassifier
@@ -223,12 +222,16 @@ def _mean(values: Sequence[float]) -> float | None:
 
 
 def describe(directory: str | os.PathLike[str]) -> dict[str, Any]:
-    """The saved config of a classifier directory (labels, model, vectors, metrics)."""
+    """The saved config of a classifier directory (labels, model, vectors, metrics).
+
+    Read through `embedlab.classify.saving.read_config`, so an older format
+    comes back in the current layout and an unreadable one is a clear error.
+    """
     from embedlab.classify import saving
 
-    directory = Path(directory)
-    info = saving.read_json(directory / saving.CONFIG_FILE)
-    metrics_path = directory / saving.METRICS_FILE
-    if metrics_path.is_file():
-        info["metrics"] = saving.read_json(metrics_path)
-    return dict(info)
+    saved = saving.read_config(directory)
+    info = saved.to_dict()
+    metrics = saved.metrics()
+    if metrics is not None:
+        info["metrics"] = metrics
+    return info

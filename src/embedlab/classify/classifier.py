@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 from collections.abc import Sequence
@@ -11,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from embedlab._keras import import_keras
-from embedlab.atomic import atomic_directory
 from embedlab.classify import saving
 from embedlab.classify.matrix import OOV_INITS, Coverage, build_embedding_matrix
 from embedlab.classify.metrics import classification_report, multilabel_report
@@ -25,14 +25,15 @@ from embedlab.classify.training import (
 )
 from embedlab.data import Label, label_set
 from embedlab.errors import DataError, EmbedlabError, ModelConfigError
-from embedlab.models.ngrams import custom_objects
 from embedlab.models.registry import (
+    MODEL_OPTIONS,
     PRETRAINED_MODES,
     ModelConfig,
+    adapt_model,
     build_model,
     check_model_options,
+    min_sequence_length,
     model_defaults,
-    ngram_models,
 )
 from embedlab.text.tokenizer import Tokenizer, pad_sequences
 
@@ -108,18 +109,37 @@ class TextClassifier:
         threshold: float. Probability from which a label is predicted, in
             multi-label mode.
         ngram_buckets: int or None. Rows of the hashed word n-gram table of
-            the ``ngrams`` and ``cnn_ngrams`` models (default 200,000).
+            the models that declare this option (``ngrams``, ``cnn_ngrams``,
+            ``wide``, ...; default 200,000).
         ngrams: int or None. Their longest n-gram (default 2: bigrams).
-        naive_bayes: bool. ``wide`` and ``wide_average`` only, two classes: scale each hashed
-            n-gram by its naive-Bayes log-count ratio in the training texts,
-            as NBSVM (Wang & Manning 2012). `units` is also the output width
-            of their n-gram table: 1 suffices for a linear model (with the
-            default 100 the table is 100 times bigger and slower).
-        edge_padding: bool. ``cnn`` and ``cnn_ngrams`` only: Kim (2014)'s
-            padding, ``max(filter_sizes) - 1`` zero vectors at both ends of
-            each sequence before the convolutions, so the first word is in as
-            many windows as the others. False (the default) convolves the
-            post-padded ids as they are.
+        naive_bayes: bool. For the models that declare it (``wide`` and
+            ``wide_average``), two classes: scale each hashed n-gram by its
+            naive-Bayes log-count ratio in the training texts, as NBSVM (Wang
+            & Manning 2012). `units` is also the output width of their n-gram
+            table: 1 suffices for a linear model (with the default 100 the
+            table is 100 times bigger and slower).
+        edge_padding: bool. For the models that declare it (``cnn`` and
+            ``cnn_ngrams``): Kim (2014)'s padding, ``max(filter_sizes) - 1``
+            zero vectors at both ends of each sequence before the
+            convolutions, so the first word is in as many windows as the
+            others. False (the default) convolves the post-padded ids as they
+            are.
+
+    The constructor arguments are the classifier's config: `get_params` and
+    `get_config` return them all, as given (`fit` never changes them; what it
+    decides, such as `multi_label` when None, is in ``self.config``, the
+    fitted `ModelConfig`), `from_config` and `set_params` take them back, and
+    `save`/`load` keep them. Which options a model takes is declared by the
+    model in `embedlab.models.registry`. The class follows scikit-learn's
+    estimator API (`get_params`, `set_params`, `classes_`, `fit` returning
+    self, `score`), so `sklearn.base.clone`, `cross_val_score`,
+    `GridSearchCV` and `Pipeline` take it; scikit-learn stays optional.
+
+    Fitted attributes: ``labels``, ``tokenizer``, ``config``, ``keras_model``,
+    ``coverage``, ``history``, ``best_epoch``, ``validation_indices``, and
+    ``data_info``: a JSON-ready dict of metadata about the data the labels
+    were read from (e.g. the label separator), set by whoever read the data,
+    left as is by `fit`, saved and restored with the classifier.
 
     Example:
         >>> clf = TextClassifier("cnn", mode="static", vectors="glove-6B-50d")
@@ -159,18 +179,13 @@ class TextClassifier:
         edge_padding: bool = False,
     ) -> None:
         model_defaults(model)  # raises on an unknown name, listing the choices
-        if (ngram_buckets is not None or ngrams is not None) and model not in ngram_models():
-            raise ModelConfigError(
-                f"`ngram_buckets` and `ngrams` configure the n-gram models "
-                f"({', '.join(ngram_models())}); model {model!r} has no n-gram table. "
-                f"Received: ngram_buckets={ngram_buckets}, ngrams={ngrams}"
-            )
-        check_model_options(model, naive_bayes=naive_bayes, edge_padding=edge_padding)
-        if mode in PRETRAINED_MODES and vectors is None:
-            raise ModelConfigError(
-                f"Mode {mode!r} needs pretrained vectors: pass `vectors=` "
-                "(CLI: --vectors NAME_OR_PATH), or use mode 'rand'."
-            )
+        check_model_options(
+            model,
+            ngram_buckets=ngram_buckets,
+            ngrams=ngrams,
+            naive_bayes=naive_bayes,
+            edge_padding=edge_padding,
+        )
         if embedding_scale is not None and mode != "rand":
             raise ModelConfigError(
                 "`embedding_scale` sets the initial embeddings of mode 'rand'; mode "
@@ -228,9 +243,11 @@ class TextClassifier:
         self.naive_bayes = naive_bayes
         self.edge_padding = edge_padding
 
+        # fitted state (set by fit and load, saved by save)
         self.tokenizer: Tokenizer | None = None
         self.labels: list[str] = []
         self.config: ModelConfig | None = None
+        self.data_info: dict[str, Any] = {}
         self.keras_model: Any = None
         self.coverage: Coverage | None = None
         self.vectors_name: str | None = None
@@ -285,6 +302,57 @@ class TextClassifier:
             ModelConfigError: for contradictory or invalid training options.
         """
         keras = import_keras()
+        texts, y_labels, multi = self._check_training_data(texts, labels)
+        _check_fit_options(
+            epochs=epochs,
+            validation_data=validation_data,
+            validation_split=validation_split,
+            patience=patience,
+            monitor=monitor,
+            class_weight=class_weight,
+            multi_label=multi,
+        )
+        self._check_vectors_given()
+        classes = _classes(y_labels, multi)
+        self.labels = classes
+        keras.utils.set_random_seed(self.seed)
+
+        texts, y_labels, validation_data = self._hold_out_dev(
+            texts, y_labels, validation_data, validation_split
+        )
+        self.tokenizer = self._fit_tokenizer(texts)
+        sequences = self.tokenizer.texts_to_sequences(texts)
+        matrix, dim = self._embedding_matrix(self.tokenizer)
+        self.config = self._model_config(
+            vocab_size=self.tokenizer.vocab_size,
+            embedding_dim=dim,
+            sequence_length=self.maxlen or self._default_maxlen(sequences),
+            n_classes=len(classes),
+            multi_label=multi,
+        )
+        self.keras_model = build_model(self.config, matrix)
+        self._compile()
+
+        x = self._pad(sequences)
+        y = self._targets(y_labels)
+        adapt_model(self.keras_model, self.config, x, y)  # the model's fit-time step, if any
+        self._train(
+            x,
+            y,
+            sample_weight=self._sample_weight(class_weight, classes, y_labels, y),
+            validation_data=validation_data,
+            epochs=epochs,
+            patience=patience,
+            monitor=monitor,
+            verbose=verbose,
+        )
+        return self
+
+    # --------------------------------------------------------- fit's steps
+    def _check_training_data(
+        self, texts: Sequence[str], labels: Sequence[Any]
+    ) -> tuple[list[str], list[Label], bool]:
+        """The texts, their labels as str (lists of str) and whether they are multi-label."""
         texts = _check_texts(texts)
         if len(texts) != len(labels):
             raise DataError(
@@ -298,50 +366,44 @@ class TextClassifier:
                 f"Training needs at least two classes; found only {classes!r}. "
                 "Check the label column."
             )
-        if epochs < 1:
-            raise ModelConfigError(
-                f"`epochs` must be a positive integer. Received: epochs={epochs}"
-            )
-        if validation_data is not None and validation_split is not None:
-            raise ModelConfigError("Give `validation_data` or `validation_split`, not both.")
-        if patience is not None and validation_data is None and validation_split is None:
-            raise ModelConfigError(
-                "`patience` needs dev data to watch: pass `validation_split` (CLI: "
-                "--validation-split 0.1) or `validation_data`."
-            )
-        if monitor not in MONITORS:
-            raise ModelConfigError(
-                f"`monitor` must be one of {MONITORS}. Received: monitor={monitor!r}"
-            )
-        if multi and class_weight is not None:
-            raise ModelConfigError(
-                "`class_weight` is for single-label data; multi-label training does not "
-                "take it. Leave it out."
-            )
-        self.labels = classes
-        self.multi_label = multi
-        keras.utils.set_random_seed(self.seed)
+        return texts, y_labels, multi
 
+    def _check_vectors_given(self) -> None:
+        if self.mode in PRETRAINED_MODES and self.vectors is None:
+            raise ModelConfigError(
+                f"Mode {self.mode!r} needs pretrained vectors: pass `vectors=` "
+                "(CLI: --vectors NAME_OR_PATH), or use mode 'rand'."
+            )
+
+    def _hold_out_dev(
+        self,
+        texts: list[str],
+        y_labels: list[Label],
+        validation_data: tuple[Sequence[str], Sequence[Any]] | None,
+        validation_split: float | None,
+    ) -> tuple[list[str], list[Label], tuple[Sequence[str], Sequence[Any]] | None]:
+        """With `validation_split`, split off the dev texts (``self.validation_indices``)."""
         self.validation_indices = None
-        if validation_split is not None:
-            train_idx, dev_idx = dev_split(
-                texts, y_labels, fraction=validation_split, seed=self.seed
-            )
-            self.validation_indices = dev_idx
-            validation_data = ([texts[i] for i in dev_idx], [y_labels[i] for i in dev_idx])
-            texts = [texts[i] for i in train_idx]
-            y_labels = [y_labels[i] for i in train_idx]
+        if validation_split is None:
+            return texts, y_labels, validation_data
+        train_idx, dev_idx = dev_split(texts, y_labels, fraction=validation_split, seed=self.seed)
+        self.validation_indices = dev_idx
+        dev = ([texts[i] for i in dev_idx], [y_labels[i] for i in dev_idx])
+        return [texts[i] for i in train_idx], [y_labels[i] for i in train_idx], dev
 
+    def _fit_tokenizer(self, texts: list[str]) -> Tokenizer:
         tokenizer = Tokenizer(self.num_words, lower=self.lower, oov_token=self.oov_token)
         tokenizer.fit_on_texts(texts)
         if len(tokenizer.word_index) == 0:
             raise DataError("The training texts hold no words after tokenizing.")
-        self.tokenizer = tokenizer
-        sequences = tokenizer.texts_to_sequences(texts)
-        maxlen = self.maxlen or self._default_maxlen(sequences)
+        return tokenizer
 
-        matrix = None
-        dim = self.embedding_dim or DEFAULT_EMBEDDING_DIM
+    def _embedding_matrix(self, tokenizer: Tokenizer) -> tuple[np.ndarray | None, int]:
+        """The pretrained matrix (None for ``rand``) and the embedding size.
+
+        In the pretrained modes this also extends `tokenizer` by
+        `pretrained_vocab` words and records ``self.coverage``.
+        """
         if self.vectors is not None and self.mode in PRETRAINED_MODES:
             vectors = self._resolve_vectors(tokenizer)
             matrix, self.coverage = build_embedding_matrix(
@@ -350,49 +412,56 @@ class TextClassifier:
                 oov=self.oov_init,  # type: ignore[arg-type]
                 seed=self.seed,
             )
-            dim = vectors.dim
             logger.info("coverage of %s:", self.vectors_name)
             for line in self.coverage.lines():
                 logger.info("  %s", line)
-        elif self.vectors is not None and self.embedding_dim is None:
-            dim = self._vectors_dim()  # rand: learn embeddings of the vectors' size
+            return matrix, vectors.dim
+        if self.embedding_dim is not None:
+            return None, self.embedding_dim
+        if self.vectors is not None:
+            return None, self._vectors_dim()  # rand: learn embeddings of the vectors' size
+        return None, DEFAULT_EMBEDDING_DIM
 
-        self.config = ModelConfig.with_defaults(
+    def _model_config(self, **fitted: Any) -> ModelConfig:
+        """The `ModelConfig` of the constructor arguments and the fitted sizes."""
+        return ModelConfig.with_defaults(
             model=self.model_name,
             mode=self.mode,
-            vocab_size=tokenizer.vocab_size,
-            embedding_dim=dim,
             embedding_scale=self.embedding_scale,
-            sequence_length=maxlen,
-            n_classes=len(classes),
             units=self.units,
             layers=self.layers,
             dropout=self.dropout,
             max_norm=self.max_norm,
-            multi_label=multi,
-            ngram_buckets=self.ngram_buckets,
-            ngrams=self.ngrams,
-            naive_bayes=self.naive_bayes,
-            edge_padding=self.edge_padding,
+            **{name: getattr(self, name) for name in MODEL_OPTIONS},
+            **fitted,
         )
-        self.keras_model = build_model(self.config, matrix)
-        self._compile()
 
-        x = self._encode(texts)
-        y = self._targets(y_labels)
-        if self.config.naive_bayes:
-            from embedlab.models.ngrams import naive_bayes_ratios
+    def _sample_weight(
+        self, class_weight: ClassWeight, classes: list[str], y_labels: list[Label], y: np.ndarray
+    ) -> np.ndarray | None:
+        if class_weight is None:
+            return None
+        weights = compute_class_weight(class_weight, classes, [str(v) for v in y_labels])
+        logger.info(
+            "class weights: %s",
+            ", ".join(f"{c}={w:.3g}" for c, w in zip(classes, weights, strict=True)),
+        )
+        return np.asarray(weights[y], dtype=np.float32)
 
-            ratios = naive_bayes_ratios(x, y, self.config.ngram_buckets, self.config.ngrams)
-            self.keras_model.get_layer("ngram_linear").scale.assign(ratios)
-        sample_weight = None
-        if class_weight is not None:
-            weights = compute_class_weight(class_weight, classes, [str(v) for v in y_labels])
-            sample_weight = weights[y].astype(np.float32)
-            logger.info(
-                "class weights: %s",
-                ", ".join(f"{c}={w:.3g}" for c, w in zip(classes, weights, strict=True)),
-            )
+    def _train(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        *,
+        sample_weight: np.ndarray | None,
+        validation_data: tuple[Sequence[str], Sequence[Any]] | None,
+        epochs: int,
+        patience: int | None,
+        monitor: str,
+        verbose: int | str,
+    ) -> None:
+        """Train the compiled model; record ``self.history`` and ``self.best_epoch``."""
+        assert self.config is not None
         timer = epoch_timer()
         callbacks: list[Any] = [timer]
         validation = None
@@ -400,7 +469,7 @@ class TextClassifier:
             val_texts, val_labels = validation_data
             validation = (
                 self._encode(_check_texts(val_texts, "validation texts")),
-                self._targets(_normalise_labels(val_labels, multi)),
+                self._targets(_normalise_labels(val_labels, self.config.multi_label)),
             )
         stopper = early_stopping(patience, monitor) if patience is not None else None
         if stopper is not None:
@@ -418,7 +487,6 @@ class TextClassifier:
         self.history = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self.history["epoch_seconds"] = timer.seconds
         self.best_epoch = None if stopper is None else int(stopper.best_epoch)
-        return self
 
     def _decide_multi_label(self, labels: Sequence[Any]) -> bool:
         lists = [isinstance(label, list | tuple) for label in labels]
@@ -434,9 +502,7 @@ class TextClassifier:
     def _default_maxlen(self, sequences: list[list[int]]) -> int:
         lengths = np.fromiter((len(s) for s in sequences), dtype=np.int64, count=len(sequences))
         maxlen = max(1, int(np.ceil(np.percentile(lengths, MAXLEN_PERCENTILE))))
-        if self.model_name in ("cnn", "cnn_ngrams"):  # the widest window must fit
-            maxlen = max(maxlen, 5)
-        return maxlen
+        return max(maxlen, min_sequence_length(self.model_name))
 
     def _vectors_dim(self) -> int:
         from embedlab.vectors import Vectors, load_vectors
@@ -488,13 +554,19 @@ class TextClassifier:
         if self.keras_model is None or self.tokenizer is None or self.config is None:
             raise EmbedlabError("This TextClassifier is not trained yet: call fit() or load().")
 
+    @property
+    def _fitted_multi_label(self) -> bool:
+        """Whether the fitted model is multi-label (`multi_label` None decides at fit)."""
+        return bool(self.config is not None and self.config.multi_label)
+
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
-        assert self.tokenizer is not None and self.config is not None
+        assert self.tokenizer is not None
+        return self._pad(self.tokenizer.texts_to_sequences(texts))
+
+    def _pad(self, sequences: list[list[int]]) -> np.ndarray:
+        assert self.config is not None
         return pad_sequences(
-            self.tokenizer.texts_to_sequences(texts),
-            maxlen=self.config.sequence_length,
-            padding="post",
-            truncating="post",
+            sequences, maxlen=self.config.sequence_length, padding="post", truncating="post"
         )
 
     def _targets(self, labels: Sequence[Label]) -> np.ndarray:
@@ -506,7 +578,7 @@ class TextClassifier:
             raise DataError(
                 f"Labels unseen in training: {unknown[:10]}. This classifier knows {self.labels}."
             )
-        if not self.multi_label:
+        if not self._fitted_multi_label:
             return np.array([index[label] for label in labels], dtype=np.int32)  # type: ignore[index]
         y = np.zeros((len(labels), len(self.labels)), dtype=np.float32)
         for row, label in enumerate(labels):
@@ -552,7 +624,7 @@ class TextClassifier:
     def labels_of(self, proba: np.ndarray, *, threshold: float | None = None) -> list[Label]:
         """The labels `predict` gives for probabilities from `predict_proba`."""
         cut = self._threshold(threshold)
-        if not self.multi_label:
+        if not self._fitted_multi_label:
             return [self.labels[i] for i in proba.argmax(axis=1)]
         chosen = proba >= cut
         return [[self.labels[i] for i in np.flatnonzero(row)] for row in chosen]
@@ -560,7 +632,7 @@ class TextClassifier:
     def _threshold(self, threshold: float | None) -> float:
         if threshold is None:
             return self.threshold
-        if not self.multi_label:
+        if not self._fitted_multi_label:
             raise ModelConfigError(
                 "`threshold` applies to multi-label classifiers; this one picks the most "
                 "probable of its labels. Leave --threshold out."
@@ -592,15 +664,16 @@ class TextClassifier:
             raise DataError(
                 f"`texts` and `labels` differ in length: {len(texts)} texts, {len(labels)} labels."
             )
-        if not self.multi_label and any(isinstance(label, list | tuple) for label in labels):
+        multi = self._fitted_multi_label
+        if not multi and any(isinstance(label, list | tuple) for label in labels):
             raise DataError(
                 "The labels are lists (multi-label data), but this classifier was trained "
                 "with one label per text."
             )
         cut = self._threshold(threshold)
-        y_true = self._targets(_normalise_labels(labels, bool(self.multi_label)))
+        y_true = self._targets(_normalise_labels(labels, self._fitted_multi_label))
         proba = self.predict_proba(texts, batch_size=batch_size)
-        if self.multi_label:
+        if self._fitted_multi_label:
             report = multilabel_report(y_true.astype(bool), proba >= cut, self.labels)
             report["threshold"] = cut
             return report
@@ -614,98 +687,195 @@ class TextClassifier:
         ``model.keras``.
         """
         self._require_fitted()
-        assert self.tokenizer is not None and self.config is not None
-        with atomic_directory(directory, overwrite=overwrite) as tmp:
-            saving.write_json(tmp / saving.CONFIG_FILE, self._config_dict())
-            self.tokenizer.save(tmp / saving.TOKENIZER_FILE)
-            self.keras_model.save(tmp / saving.MODEL_FILE)
-            if self.history:
-                saving.write_json(tmp / saving.HISTORY_FILE, self.history)
-            if self.metrics is not None:
-                saving.write_json(tmp / saving.METRICS_FILE, self.metrics)
-        return Path(directory)
-
-    def _config_dict(self) -> dict[str, Any]:
         assert self.config is not None
-        return {
-            "format": saving.FORMAT_NAME,
-            "version": saving.FORMAT_VERSION,
-            "labels": self.labels,
-            "model": self.config.to_dict(),
-            "vectors": self.vectors_name,
-            "options": {
-                "lower": self.lower,
-                "oov_token": self.oov_token,
-                "num_words": self.num_words,
-                "oov_init": self.oov_init,
-                "pretrained_vocab": self.pretrained_vocab,
-                "optimizer": self.optimizer,
-                "learning_rate": self.learning_rate,
-                "batch_size": self.batch_size,
-                "seed": self.seed,
-                "threshold": self.threshold,
-            },
-            "coverage": None if self.coverage is None else self.coverage.to_dict(),
-            "keras_backend": import_keras().backend.backend(),
-        }
+        saved = saving.SavedClassifier(
+            directory=Path(directory),
+            params=self.get_config(),
+            labels=self.labels,
+            model=self.config.to_dict(),
+            vectors=self.vectors_name,
+            coverage=None if self.coverage is None else self.coverage.to_dict(),
+            data_info=self.data_info,
+            keras_backend=import_keras().backend.backend(),
+        )
+        return saving.save_classifier(
+            directory,
+            saved,
+            tokenizer=self.tokenizer,
+            keras_model=self.keras_model,
+            history=self.history,
+            metrics=self.metrics,
+            overwrite=overwrite,
+        )
 
     @classmethod
     def load(cls, directory: str | os.PathLike[str]) -> TextClassifier:
         """Load a classifier saved by `save` (no vector file needed).
 
+        The constructor arguments come back as saved (`get_params`), so
+        refitting the loaded classifier trains the same model; in-memory
+        vectors are not saved (`vectors` is None: pass them again with
+        `set_params` to refit in a pretrained mode).
+
         Raises:
-            EmbedlabError: if `directory` is not a saved embedlab classifier.
+            EmbedlabError: if `directory` is not a saved embedlab classifier
+                or was saved in a format version this code does not read.
         """
-        keras = import_keras()
-        directory = Path(directory)
-        if not (directory / saving.CONFIG_FILE).is_file():
-            raise EmbedlabError(
-                f"{directory} is not a saved embedlab classifier (no {saving.CONFIG_FILE}). "
-                "Pass the --out directory of `embedlab train`."
-            )
-        data = saving.read_json(directory / saving.CONFIG_FILE)
-        if data.get("format") != saving.FORMAT_NAME:
-            raise EmbedlabError(
-                f"{directory / saving.CONFIG_FILE}: not an embedlab classifier config "
-                f"(format={data.get('format')!r})."
-            )
-        config = ModelConfig.from_dict(data["model"])
-        options = data["options"]
-        clf = cls(
-            config.model,
-            mode="rand",  # the weights come from model.keras; no vectors needed
-            lower=options["lower"],
-            oov_token=options["oov_token"],
-            num_words=options["num_words"],
-            oov_init=options["oov_init"],
-            units=config.units,
-            layers=config.layers,
-            dropout=config.dropout,
-            max_norm=config.max_norm,
-            optimizer=options["optimizer"],
-            learning_rate=options["learning_rate"],
-            batch_size=options["batch_size"],
-            seed=options["seed"],
-            multi_label=config.multi_label,
-            threshold=options.get("threshold", DEFAULT_THRESHOLD),
-        )
-        clf.mode = config.mode
-        clf.maxlen = config.sequence_length
-        clf.embedding_scale = config.embedding_scale
-        clf.edge_padding = config.edge_padding
-        clf.config = config
-        clf.labels = list(data["labels"])
-        clf.vectors_name = data.get("vectors")
-        clf.coverage = Coverage.from_dict(data["coverage"]) if data.get("coverage") else None
-        clf.tokenizer = Tokenizer.load(directory / saving.TOKENIZER_FILE)
-        clf.keras_model = keras.saving.load_model(
-            directory / saving.MODEL_FILE, compile=False, custom_objects=custom_objects()
-        )
-        if (directory / saving.METRICS_FILE).is_file():
-            clf.metrics = saving.read_json(directory / saving.METRICS_FILE)
-        if (directory / saving.HISTORY_FILE).is_file():
-            clf.history = saving.read_json(directory / saving.HISTORY_FILE)
+        saved = saving.read_config(directory)
+        clf = cls.from_config(saved.params)
+        clf.config = saved.model_config()
+        clf.labels = list(saved.labels)
+        clf.vectors_name = saved.vectors
+        clf.coverage = Coverage.from_dict(saved.coverage) if saved.coverage else None
+        clf.data_info = dict(saved.data_info)
+        clf.tokenizer = saved.load_tokenizer()
+        clf.keras_model = saved.load_keras_model()
+        clf.metrics = saved.metrics()
+        clf.history = saved.history() or {}
         return clf
+
+    # ------------------------------------------- constructor arguments (config)
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        """The constructor's arguments, in order (the config contract's keys)."""
+        return [name for name in inspect.signature(cls.__init__).parameters if name != "self"]
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor arguments, as given (scikit-learn's estimator API).
+
+        Args:
+            deep: bool. Accepted for scikit-learn; there are no sub-estimators.
+        """
+        return {name: getattr(self, _ATTRIBUTES.get(name, name)) for name in self._param_names()}
+
+    def set_params(self, **params: Any) -> TextClassifier:
+        """Set constructor arguments, checked as the constructor checks them.
+
+        The fitted state is kept until the next `fit` (scikit-learn's estimator API).
+
+        Raises:
+            ValueError: for a name that is not a constructor argument.
+            ModelConfigError: for a value the constructor refuses.
+        """
+        valid = self._param_names()
+        unknown = sorted(set(params) - set(valid))
+        if unknown:
+            raise ValueError(
+                f"Invalid parameter {unknown[0]!r} for estimator {type(self).__name__}. "
+                f"Valid parameters are: {valid!r}."
+            )
+        merged = {**self.get_params(), **params}
+        type(self)(**merged)  # the constructor's checks
+        for name, value in params.items():
+            setattr(self, _ATTRIBUTES.get(name, name), value)
+        return self
+
+    def get_config(self) -> dict[str, Any]:
+        """Every constructor argument, JSON-ready: ``cls.from_config(get_config())`` rebuilds.
+
+        As Keras' ``get_config``. `vectors` given as a path becomes a str;
+        given as an in-memory `Vectors` it becomes None (the trained
+        weights are in the saved model; refitting needs them passed again).
+        """
+        config = self.get_params()
+        vectors = config["vectors"]
+        if isinstance(vectors, os.PathLike):
+            config["vectors"] = os.fspath(vectors)
+        elif vectors is not None and not isinstance(vectors, str):
+            config["vectors"] = None
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> TextClassifier:
+        """A new, unfitted classifier of constructor arguments `config`: ``cls(**config)``."""
+        return cls(**config)
+
+    # ------------------------------------------------------- scikit-learn
+    _estimator_type = "classifier"  # scikit-learn < 1.6 reads this
+
+    def __sklearn_tags__(self) -> Any:
+        """scikit-learn (>= 1.6) tags: a classifier of 1-d sequences of strings.
+
+        scikit-learn is imported here only, so ``import embedlab`` never loads it.
+        """
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
+
+        return Tags(
+            estimator_type="classifier",
+            target_tags=TargetTags(required=True),
+            classifier_tags=ClassifierTags(multi_label=True),
+            input_tags=InputTags(one_d_array=True, two_d_array=False, string=True),
+            non_deterministic=True,  # the same seed repeats on a CPU only
+        )
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return self.keras_model is not None and self.config is not None
+
+    @property
+    def classes_(self) -> np.ndarray:
+        """The fitted labels as an array (scikit-learn's name for `labels`)."""
+        if not self.labels:
+            raise AttributeError("This TextClassifier is not trained yet: it has no classes_.")
+        return np.asarray(self.labels)
+
+    def score(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[Any],
+        sample_weight: Sequence[float] | None = None,
+    ) -> float:
+        """Accuracy of `predict` on labelled texts (subset accuracy when multi-label).
+
+        The scikit-learn classifier `score`; labels compare as str (as `fit`
+        keeps them).
+        """
+        self._require_fitted()
+        if len(labels) != len(texts):
+            raise DataError(
+                f"`texts` and `labels` differ in length: {len(texts)} texts, {len(labels)} labels."
+            )
+        truth = _normalise_labels(labels, self._fitted_multi_label)
+        predicted = self.predict(texts)
+        if self._fitted_multi_label:
+            hits = [set(t) == set(p) for t, p in zip(truth, predicted, strict=True)]
+        else:
+            hits = [t == p for t, p in zip(truth, predicted, strict=True)]
+        return float(np.average(np.asarray(hits, dtype=np.float64), weights=sample_weight))
+
+
+# constructor arguments kept under another attribute name
+_ATTRIBUTES: dict[str, str] = {"model": "model_name"}
+
+
+def _check_fit_options(
+    *,
+    epochs: int,
+    validation_data: Any,
+    validation_split: float | None,
+    patience: int | None,
+    monitor: str,
+    class_weight: ClassWeight,
+    multi_label: bool,
+) -> None:
+    """Refuse contradictory or invalid `fit` options."""
+    if epochs < 1:
+        raise ModelConfigError(f"`epochs` must be a positive integer. Received: epochs={epochs}")
+    if validation_data is not None and validation_split is not None:
+        raise ModelConfigError("Give `validation_data` or `validation_split`, not both.")
+    if patience is not None and validation_data is None and validation_split is None:
+        raise ModelConfigError(
+            "`patience` needs dev data to watch: pass `validation_split` (CLI: "
+            "--validation-split 0.1) or `validation_data`."
+        )
+    if monitor not in MONITORS:
+        raise ModelConfigError(
+            f"`monitor` must be one of {MONITORS}. Received: monitor={monitor!r}"
+        )
+    if multi_label and class_weight is not None:
+        raise ModelConfigError(
+            "`class_weight` is for single-label data; multi-label training does not "
+            "take it. Leave it out."
+        )
 
 
 def _check_threshold(threshold: float) -> None:

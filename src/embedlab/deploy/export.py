@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -105,48 +104,63 @@ def export_classifier(
     Example:
         >>> export_classifier("runs/cnn", format="onnx", out="runs/cnn-onnx")
     """
+    saved = saving.read_config(directory)
     keras = import_keras()
     backend = keras.backend.backend()
     check_export_support(format, backend)
-    from embedlab.classify.classifier import TextClassifier
-
-    clf = TextClassifier.load(directory)
-    assert clf.config is not None
-    model = clf.keras_model
-    spec = keras.InputSpec(shape=(None, clf.config.sequence_length), dtype="int32", name="ids")
+    model = saved.load_keras_model()
+    inputs = [
+        keras.InputSpec(shape=tuple(tensor.shape), dtype=tensor.dtype, name=_input_name(tensor))
+        for tensor in model.inputs
+    ]
     with atomic_directory(out, overwrite=overwrite) as tmp:
         if format == "onnx":
-            model.export(tmp / ONNX_FILE, format="onnx", verbose=False, input_signature=[spec])
+            model.export(tmp / ONNX_FILE, format="onnx", verbose=False, input_signature=inputs)
         else:
             model.export(
                 tmp / SAVEDMODEL_DIR,
                 format="tf_saved_model",
                 verbose=False,
-                input_signature=[spec],
+                input_signature=inputs,
             )
-        shutil.copyfile(Path(directory) / saving.TOKENIZER_FILE, tmp / saving.TOKENIZER_FILE)
-        saving.write_json(tmp / EXPORT_CONFIG_FILE, _export_config(clf, format, backend))
+        saved.copy_tokenizer(tmp)
+        saving.write_json(tmp / EXPORT_CONFIG_FILE, _export_config(saved, model, format, backend))
     return Path(out)
 
 
-def _export_config(clf: Any, format: str, backend: str) -> dict[str, Any]:
-    binary = len(clf.labels) == 2
-    return {
-        "format": format,
-        "model": ONNX_FILE if format == "onnx" else SAVEDMODEL_DIR,
-        "exported_from": {"keras_backend": backend, "model": clf.model_name},
-        "labels": clf.labels,
-        "input": {
-            "name": "ids",
-            "dtype": "int32",
-            "shape": [None, clf.config.sequence_length],
+def _input_name(tensor: Any) -> str:
+    """A Keras input's name (``ids`` for embedlab's models), without a graph suffix."""
+    return str(tensor.name).split(":")[0]
+
+
+def _export_config(
+    saved: saving.SavedClassifier, model: Any, format: str, backend: str
+) -> dict[str, Any]:
+    labels = saved.labels
+    inputs = [
+        {
+            "name": _input_name(tensor),
+            "dtype": str(tensor.dtype),
+            "shape": list(tensor.shape),
             "tokenizer": saving.TOKENIZER_FILE,
             "padding": "post",
             "truncating": "post",
-        },
+        }
+        for tensor in model.inputs
+    ]
+    config: dict[str, Any] = {
+        "format": format,
+        "model": ONNX_FILE if format == "onnx" else SAVEDMODEL_DIR,
+        "exported_from": {"keras_backend": backend, "model": saved.model["model"]},
+        "labels": labels,
         "output": (
-            f"probability of {clf.labels[1]!r} (1 column; {clf.labels[0]!r} is 1 - p)"
-            if binary
+            f"probability of {labels[1]!r} (1 column; {labels[0]!r} is 1 - p)"
+            if len(labels) == 2
             else "probability of each label, columns in `labels` order"
         ),
     }
+    if len(inputs) == 1:
+        config["input"] = inputs[0]
+    else:
+        config["inputs"] = inputs
+    return config

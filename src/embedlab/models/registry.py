@@ -13,14 +13,25 @@ never as a ``Constant`` initializer, which would copy the whole matrix into
 the saved model's config JSON.
 
 A new architecture is one builder function decorated with
-``@register_model("name", masking=...)``: it takes the embedded sequence and
-the `ModelConfig` and returns the features fed to the output layer.
+``@register_model("name", masking=...)`` (the built-in ones are in
+`embedlab.models.architectures`): it takes the embedded sequence and the
+`ModelConfig` and returns the features fed to the output layer. The
+decorator also declares what the rest of embedlab needs to know about the
+model, so that no model name is tested anywhere else:
+
+- ``options``: the model-specific `ModelConfig` fields it reads (see
+  `MODEL_OPTIONS`); giving one to a model that does not declare it is an
+  error naming the models that do;
+- ``min_length``: the shortest sequence it can take (a CNN's widest window);
+- ``adapt``: a fit-time step run on the built model with the encoded
+  training data before training (``adapt(keras_model, config, x, y)``), as
+  the wide models' naive-Bayes ratios.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -29,12 +40,38 @@ from embedlab._keras import import_keras
 from embedlab.errors import ModelConfigError
 
 MODES: tuple[str, ...] = ("rand", "static", "nonstatic", "multichannel")
-WIDE_MODELS: tuple[str, ...] = ("wide", "wide_average")  # hold the `ngram_linear` layer
 PRETRAINED_MODES: tuple[str, ...] = ("static", "nonstatic", "multichannel")
-# the models whose convolutions `ModelConfig.edge_padding` pads
-EDGE_PADDING_MODELS: tuple[str, ...] = ("cnn", "cnn_ngrams")
 
 Builder = Callable[..., Any]
+Adapt = Callable[[Any, "ModelConfig", np.ndarray, np.ndarray], None]
+
+
+@dataclass(frozen=True)
+class ModelOption:
+    """A `ModelConfig` field that only some models read.
+
+    Attributes:
+        name: str. The field (and `TextClassifier` argument).
+        does: str. What it does, completed by the models that declare it:
+            "`naive_bayes` weights the n-grams of the models ...".
+        lacks: str. What a model that does not declare it lacks.
+    """
+
+    name: str
+    does: str
+    lacks: str
+
+
+# The model-specific options; a model declares which it reads (`register_model`).
+MODEL_OPTIONS: dict[str, ModelOption] = {
+    option.name: option
+    for option in (
+        ModelOption("ngram_buckets", "sizes the hashed n-gram table of", "has no n-gram table"),
+        ModelOption("ngrams", "sets the longest hashed n-gram of", "has no n-gram table"),
+        ModelOption("naive_bayes", "weights the n-grams of", "has no such features"),
+        ModelOption("edge_padding", "pads the convolutions of", "has none"),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -43,7 +80,10 @@ class _Entry:
     masking: bool
     description: str
     defaults: dict[str, Any]
-    uses_ids: bool = False
+    uses_ids: bool
+    options: tuple[str, ...]
+    min_length: int
+    adapt: Adapt | None
 
 
 _REGISTRY: dict[str, _Entry] = {}
@@ -56,6 +96,9 @@ def register_model(
     description: str,
     defaults: dict[str, Any] | None = None,
     uses_ids: bool = False,
+    options: tuple[str, ...] = (),
+    min_length: int = 1,
+    adapt: Adapt | None = None,
 ) -> Callable[[Builder], Builder]:
     """Register a model body under `name`.
 
@@ -68,13 +111,49 @@ def register_model(
             differently (Kim's CNN: ``max_norm=3``).
         uses_ids: bool. The builder also takes the id input as a third
             argument (``build(embedded, config, ids)``), e.g. to hash n-grams.
+        options: tuple of str. The `MODEL_OPTIONS` this model reads; the
+            others are refused for it.
+        min_length: int. The shortest padded sequence the model takes; the
+            default `maxlen` is raised to it.
+        adapt: callable or None. ``adapt(keras_model, config, x, y)``, run by
+            `TextClassifier.fit` after building the model and before training,
+            with the padded training ids ``x`` and targets ``y``.
+
+    Raises:
+        ModelConfigError: for an option not in `MODEL_OPTIONS`.
+
+    Example:
+        >>> @register_model("maxpool", masking=False, description="max over time")
+        ... def _maxpool(x, config):
+        ...     return keras.layers.GlobalMaxPooling1D()(x)
     """
+    unknown = sorted(set(options) - MODEL_OPTIONS.keys())
+    if unknown:
+        raise ModelConfigError(
+            f"Model {name!r} declares unknown options {unknown}; the model-specific options "
+            f"are {', '.join(MODEL_OPTIONS)}."
+        )
 
     def decorator(build: Builder) -> Builder:
-        _REGISTRY[name] = _Entry(build, masking, description, dict(defaults or {}), uses_ids)
+        _REGISTRY[name] = _Entry(
+            build,
+            masking,
+            description,
+            dict(defaults or {}),
+            uses_ids,
+            tuple(options),
+            min_length,
+            adapt,
+        )
         return build
 
     return decorator
+
+
+def _entry(name: str) -> _Entry:
+    if name not in _REGISTRY:
+        raise ModelConfigError(f"Unknown model {name!r}. Choose one of: {', '.join(_REGISTRY)}.")
+    return _REGISTRY[name]
 
 
 def model_names() -> list[str]:
@@ -82,36 +161,66 @@ def model_names() -> list[str]:
     return list(_REGISTRY)
 
 
+def models_with_option(option: str) -> list[str]:
+    """Names of the registered models that declare `option` (see `MODEL_OPTIONS`)."""
+    return [name for name, entry in _REGISTRY.items() if option in entry.options]
+
+
 def ngram_models() -> list[str]:
     """Names of the registered models that hash word n-grams from the ids
     (the ones that `ngram_buckets` and `ngrams` configure)."""
-    return [name for name, entry in _REGISTRY.items() if entry.uses_ids]
+    return models_with_option("ngrams")
 
 
-def check_model_options(model: str, *, naive_bayes: bool, edge_padding: bool) -> None:
-    """Refuse an option that `model` has nothing for (it would silently do nothing).
+def check_model_options(model: str, **options: Any) -> None:
+    """Refuse an option that `model` does not declare (it would silently do nothing).
+
+    Args:
+        model: str. A registered model name.
+        **options: `MODEL_OPTIONS` by name; None and False count as not given.
 
     Raises:
-        ModelConfigError: naming the option and the models that use it.
+        ModelConfigError: naming the option and the models that declare it.
+
+    Example:
+        >>> check_model_options("bilstm", edge_padding=True)
+        Traceback (most recent call last):
+        ModelConfigError: `edge_padding` pads the convolutions of ...
     """
-    if edge_padding and model not in EDGE_PADDING_MODELS:
+    declared = _entry(model).options
+    for name, value in options.items():
+        if value is None or value is False or name in declared:
+            continue
+        option = MODEL_OPTIONS[name]
         raise ModelConfigError(
-            f"`edge_padding` pads the convolutions of {', '.join(EDGE_PADDING_MODELS)}; "
-            f"model {model!r} has none. Leave it out."
-        )
-    if naive_bayes and model not in WIDE_MODELS:
-        raise ModelConfigError(
-            "`naive_bayes` weights the n-grams of the `wide` models "
-            f"({', '.join(WIDE_MODELS)}); model {model!r} has no such features. "
-            "Use one of those or leave `naive_bayes` out."
+            f"`{name}` {option.does} the models that declare it "
+            f"({', '.join(models_with_option(name))}); model {model!r} {option.lacks}. "
+            f"Leave `{name}` out or choose one of those models."
         )
 
 
 def model_defaults(name: str) -> dict[str, Any]:
     """The `ModelConfig` fields that model `name` sets differently by default."""
-    if name not in _REGISTRY:
-        raise ModelConfigError(f"Unknown model {name!r}. Choose one of: {', '.join(_REGISTRY)}.")
-    return dict(_REGISTRY[name].defaults)
+    return dict(_entry(name).defaults)
+
+
+def min_sequence_length(name: str) -> int:
+    """The shortest padded sequence model `name` takes (a CNN's widest window)."""
+    return _entry(name).min_length
+
+
+def adapt_model(keras_model: Any, config: ModelConfig, x: np.ndarray, y: np.ndarray) -> None:
+    """Run the fit-time step model `config.model` declares (if any) on the built model.
+
+    Args:
+        keras_model: keras.Model. Built by `build_model(config)`.
+        config: ModelConfig. Its config.
+        x: int array ``(texts, sequence_length)``. The padded training ids.
+        y: array. The training targets (class ids, or a 0/1 matrix).
+    """
+    adapt = _entry(config.model).adapt
+    if adapt is not None:
+        adapt(keras_model, config, x, y)
 
 
 def describe_models() -> dict[str, str]:
@@ -173,10 +282,7 @@ class ModelConfig:
     edge_padding: bool = False
 
     def __post_init__(self) -> None:
-        if self.model not in _REGISTRY:
-            raise ModelConfigError(
-                f"Unknown model {self.model!r}. Choose one of: {', '.join(_REGISTRY)}."
-            )
+        _entry(self.model)  # raises on an unknown name, listing the choices
         if self.mode not in MODES:
             raise ModelConfigError(
                 f"Unknown embedding mode {self.mode!r}. Choose one of: {', '.join(MODES)}."
@@ -211,8 +317,14 @@ class ModelConfig:
                 "`edge_padding` must be True or False. "
                 f"Received: edge_padding={self.edge_padding!r}"
             )
+        defaults = {f.name: f.default for f in fields(self)}
         check_model_options(
-            self.model, naive_bayes=self.naive_bayes, edge_padding=self.edge_padding
+            self.model,
+            **{
+                name: getattr(self, name)
+                for name in MODEL_OPTIONS
+                if getattr(self, name) != defaults[name]
+            },
         )
         if not 0.0 <= self.dropout < 1.0:
             raise ModelConfigError(f"`dropout` must be in [0, 1). Received: dropout={self.dropout}")
@@ -338,138 +450,5 @@ def build_model(config: ModelConfig, embedding_matrix: np.ndarray | None = None)
     return keras.Model(ids, output, name=f"{config.model}_{config.mode}")
 
 
-def _recurrent_stack(x: Any, config: ModelConfig, cell: str, bidirectional: bool) -> Any:
-    keras = import_keras()
-    layer_cls = keras.layers.LSTM if cell == "lstm" else keras.layers.GRU
-    for i in range(config.layers):
-        last = i == config.layers - 1
-        layer = layer_cls(config.units, return_sequences=not last, name=f"{cell}_{i + 1}")
-        if bidirectional:
-            layer = keras.layers.Bidirectional(layer, name=f"bi{cell}_{i + 1}")
-        x = layer(x)
-    return x
-
-
-@register_model(
-    "flatten",
-    masking=False,
-    description="the seeds' Embedding -> Flatten -> Dense",
-    defaults={"dropout": 0.0},
-)
-def _flatten(x: Any, config: ModelConfig) -> Any:
-    return import_keras().layers.Flatten(name="flatten")(x)
-
-
-@register_model("average", masking=True, description="bag of embeddings: masked mean -> Dense")
-def _average(x: Any, config: ModelConfig) -> Any:
-    return import_keras().layers.GlobalAveragePooling1D(name="average")(x)
-
-
-@register_model("lstm", masking=True, description="LSTM (--layers N stacks them)")
-def _lstm(x: Any, config: ModelConfig) -> Any:
-    return _recurrent_stack(x, config, "lstm", bidirectional=False)
-
-
-@register_model("gru", masking=True, description="GRU (--layers N stacks them)")
-def _gru(x: Any, config: ModelConfig) -> Any:
-    return _recurrent_stack(x, config, "gru", bidirectional=False)
-
-
-@register_model("bilstm", masking=True, description="bidirectional LSTM (--layers N)")
-def _bilstm(x: Any, config: ModelConfig) -> Any:
-    return _recurrent_stack(x, config, "lstm", bidirectional=True)
-
-
-@register_model("bigru", masking=True, description="bidirectional GRU (--layers N)")
-def _bigru(x: Any, config: ModelConfig) -> Any:
-    return _recurrent_stack(x, config, "gru", bidirectional=True)
-
-
-@register_model(
-    "cnn",
-    masking=False,
-    description="Kim 2014: windows 3,4,5 x 100 maps, ReLU, max-over-time pooling",
-    defaults={"max_norm": 3.0},
-)
-def _cnn(x: Any, config: ModelConfig) -> Any:
-    keras = import_keras()
-    length = config.sequence_length
-    if config.edge_padding:
-        # Kim's get_idx_from_sent: h_max - 1 zero rows before the first word and
-        # after the sequence, so each word is in h windows of each size h
-        pad = max(config.filter_sizes) - 1
-        if pad:
-            x = keras.layers.ZeroPadding1D((pad, pad), name="edge_padding")(x)
-        length += 2 * pad
-    pooled = []
-    for size in config.filter_sizes:
-        if size > length:
-            raise ModelConfigError(
-                f"CNN window {size} is longer than the sequence length "
-                f"{config.sequence_length}: lower `filter_sizes` or raise `maxlen`."
-            )
-        conv = keras.layers.Conv1D(
-            config.num_filters, size, activation="relu", name=f"conv_{size}"
-        )(x)
-        pooled.append(keras.layers.GlobalMaxPooling1D(name=f"maxpool_{size}")(conv))
-    if len(pooled) == 1:
-        return pooled[0]
-    return keras.layers.Concatenate(name="features")(pooled)
-
-
-@register_model(
-    "ngrams",
-    masking=False,
-    description="fastText-like: mean of word and hashed word n-gram vectors",
-    defaults={"dropout": 0.0},
-    uses_ids=True,
-)
-def _ngrams(x: Any, config: ModelConfig, ids: Any) -> Any:
-    from embedlab.models.ngrams import ngram_layer_class
-
-    bag = ngram_layer_class()(config.ngram_buckets, max_n=config.ngrams, name="ngram_bag")
-    return bag([ids, x])
-
-
-@register_model(
-    "cnn_ngrams",
-    masking=False,
-    description="wide & deep: Kim's CNN features beside the fastText-like n-gram mean",
-    defaults={"max_norm": 3.0},
-    uses_ids=True,
-)
-def _cnn_ngrams(x: Any, config: ModelConfig, ids: Any) -> Any:
-    keras = import_keras()
-    return keras.layers.Concatenate(name="wide_deep")([_cnn(x, config), _ngrams(x, config, ids)])
-
-
-@register_model(
-    "wide",
-    masking=False,
-    description="linear model of hashed word 1..n-grams (sqrt-normalised binary bag)",
-    defaults={"dropout": 0.0},
-    uses_ids=True,
-)
-def _wide(x: Any, config: ModelConfig, ids: Any) -> Any:
-    from embedlab.models.ngrams import linear_layer_class
-
-    layer = linear_layer_class()(
-        config.ngram_buckets,
-        config.units,
-        max_n=config.ngrams,
-        naive_bayes=config.naive_bayes,
-        name="ngram_linear",
-    )
-    return layer(ids)
-
-
-@register_model(
-    "wide_average",
-    masking=True,
-    description="wide & deep: the `wide` linear n-gram model beside the mean word vector",
-    defaults={"dropout": 0.0},
-    uses_ids=True,
-)
-def _wide_average(x: Any, config: ModelConfig, ids: Any) -> Any:
-    keras = import_keras()
-    return keras.layers.Concatenate(name="wide_deep")([_wide(x, config, ids), _average(x, config)])
+# the built-in architectures register themselves on import
+from embedlab.models import architectures as _architectures  # noqa: E402, F401

@@ -1,0 +1,179 @@
+"""The built-in model bodies, each registered by name in `embedlab.models.registry`.
+
+Each builder takes the embedded sequence ``(batch, length, dim)`` and the
+`ModelConfig` (and, with ``uses_ids=True``, the id input) and returns the
+features fed to the output layer; its `register_model` call declares the
+options, minimum length and fit-time step the model has. A new architecture
+is one more function here (or anywhere, decorated the same way).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from embedlab._keras import import_keras
+from embedlab.errors import ModelConfigError
+from embedlab.models.registry import ModelConfig, register_model
+
+KIM_FILTER_SIZES: tuple[int, ...] = (3, 4, 5)
+NGRAM_LINEAR = "ngram_linear"  # the layer of the wide models that naive_bayes scales
+
+
+def _recurrent_stack(x: Any, config: ModelConfig, cell: str, bidirectional: bool) -> Any:
+    keras = import_keras()
+    layer_cls = keras.layers.LSTM if cell == "lstm" else keras.layers.GRU
+    for i in range(config.layers):
+        last = i == config.layers - 1
+        layer = layer_cls(config.units, return_sequences=not last, name=f"{cell}_{i + 1}")
+        if bidirectional:
+            layer = keras.layers.Bidirectional(layer, name=f"bi{cell}_{i + 1}")
+        x = layer(x)
+    return x
+
+
+@register_model(
+    "flatten",
+    masking=False,
+    description="the seeds' Embedding -> Flatten -> Dense",
+    defaults={"dropout": 0.0},
+)
+def _flatten(x: Any, config: ModelConfig) -> Any:
+    return import_keras().layers.Flatten(name="flatten")(x)
+
+
+@register_model("average", masking=True, description="bag of embeddings: masked mean -> Dense")
+def _average(x: Any, config: ModelConfig) -> Any:
+    return import_keras().layers.GlobalAveragePooling1D(name="average")(x)
+
+
+@register_model("lstm", masking=True, description="LSTM (--layers N stacks them)")
+def _lstm(x: Any, config: ModelConfig) -> Any:
+    return _recurrent_stack(x, config, "lstm", bidirectional=False)
+
+
+@register_model("gru", masking=True, description="GRU (--layers N stacks them)")
+def _gru(x: Any, config: ModelConfig) -> Any:
+    return _recurrent_stack(x, config, "gru", bidirectional=False)
+
+
+@register_model("bilstm", masking=True, description="bidirectional LSTM (--layers N)")
+def _bilstm(x: Any, config: ModelConfig) -> Any:
+    return _recurrent_stack(x, config, "lstm", bidirectional=True)
+
+
+@register_model("bigru", masking=True, description="bidirectional GRU (--layers N)")
+def _bigru(x: Any, config: ModelConfig) -> Any:
+    return _recurrent_stack(x, config, "gru", bidirectional=True)
+
+
+@register_model(
+    "cnn",
+    masking=False,
+    description="Kim 2014: windows 3,4,5 x 100 maps, ReLU, max-over-time pooling",
+    defaults={"max_norm": 3.0},
+    options=("edge_padding",),
+    min_length=max(KIM_FILTER_SIZES),  # the widest window must fit
+)
+def _cnn(x: Any, config: ModelConfig) -> Any:
+    keras = import_keras()
+    length = config.sequence_length
+    if config.edge_padding:
+        # Kim's get_idx_from_sent: h_max - 1 zero rows before the first word and
+        # after the sequence, so each word is in h windows of each size h
+        pad = max(config.filter_sizes) - 1
+        if pad:
+            x = keras.layers.ZeroPadding1D((pad, pad), name="edge_padding")(x)
+        length += 2 * pad
+    pooled = []
+    for size in config.filter_sizes:
+        if size > length:
+            raise ModelConfigError(
+                f"CNN window {size} is longer than the sequence length "
+                f"{config.sequence_length}: lower `filter_sizes` or raise `maxlen`."
+            )
+        conv = keras.layers.Conv1D(
+            config.num_filters, size, activation="relu", name=f"conv_{size}"
+        )(x)
+        pooled.append(keras.layers.GlobalMaxPooling1D(name=f"maxpool_{size}")(conv))
+    if len(pooled) == 1:
+        return pooled[0]
+    return keras.layers.Concatenate(name="features")(pooled)
+
+
+@register_model(
+    "ngrams",
+    masking=False,
+    description="fastText-like: mean of word and hashed word n-gram vectors",
+    defaults={"dropout": 0.0},
+    uses_ids=True,
+    options=("ngram_buckets", "ngrams"),
+)
+def _ngrams(x: Any, config: ModelConfig, ids: Any) -> Any:
+    from embedlab.models.ngrams import ngram_layer_class
+
+    bag = ngram_layer_class()(config.ngram_buckets, max_n=config.ngrams, name="ngram_bag")
+    return bag([ids, x])
+
+
+@register_model(
+    "cnn_ngrams",
+    masking=False,
+    description="wide & deep: Kim's CNN features beside the fastText-like n-gram mean",
+    defaults={"max_norm": 3.0},
+    uses_ids=True,
+    options=("ngram_buckets", "ngrams", "edge_padding"),
+    min_length=max(KIM_FILTER_SIZES),
+)
+def _cnn_ngrams(x: Any, config: ModelConfig, ids: Any) -> Any:
+    keras = import_keras()
+    return keras.layers.Concatenate(name="wide_deep")([_cnn(x, config), _ngrams(x, config, ids)])
+
+
+def _naive_bayes_ratios(
+    keras_model: Any, config: ModelConfig, x: np.ndarray, y: np.ndarray
+) -> None:
+    """Fit-time step of the wide models: fill the n-gram scale with NBSVM ratios."""
+    if not config.naive_bayes:
+        return
+    from embedlab.models.ngrams import naive_bayes_ratios
+
+    ratios = naive_bayes_ratios(x, y, config.ngram_buckets, config.ngrams)
+    keras_model.get_layer(NGRAM_LINEAR).scale.assign(ratios)
+
+
+@register_model(
+    "wide",
+    masking=False,
+    description="linear model of hashed word 1..n-grams (sqrt-normalised binary bag)",
+    defaults={"dropout": 0.0},
+    uses_ids=True,
+    options=("ngram_buckets", "ngrams", "naive_bayes"),
+    adapt=_naive_bayes_ratios,
+)
+def _wide(x: Any, config: ModelConfig, ids: Any) -> Any:
+    from embedlab.models.ngrams import linear_layer_class
+
+    layer = linear_layer_class()(
+        config.ngram_buckets,
+        config.units,
+        max_n=config.ngrams,
+        naive_bayes=config.naive_bayes,
+        name=NGRAM_LINEAR,
+    )
+    return layer(ids)
+
+
+@register_model(
+    "wide_average",
+    masking=True,
+    description="wide & deep: the `wide` linear n-gram model beside the mean word vector",
+    defaults={"dropout": 0.0},
+    uses_ids=True,
+    options=("ngram_buckets", "ngrams", "naive_bayes"),
+    adapt=_naive_bayes_ratios,
+)
+def _wide_average(x: Any, config: ModelConfig, ids: Any) -> Any:
+    keras = import_keras()
+    return keras.layers.Concatenate(name="wide_deep")([_wide(x, config, ids), _average(x, config)])
