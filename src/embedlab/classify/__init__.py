@@ -4,7 +4,8 @@
 - `embedlab.classify.classifier`: `TextClassifier` (fit, predict, evaluate,
   save, load);
 - `embedlab.classify.training`: dev splits, class weights, early stopping;
-- `embedlab.classify.saving`: the saved classifier directory's layout;
+- `embedlab.classify.saving`: the saved classifier format (layout, version,
+  `read_config`), read and written only there;
 - `embedlab.classify.metrics`: accuracy, F1 and confusion matrices.
 """
 
