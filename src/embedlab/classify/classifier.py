@@ -272,6 +272,14 @@ class TextClassifier:
     ) -> TextClassifier:
         """Fit the tokenizer, build the embedding matrix and model, and train.
 
+        The steps, each a method below: check the data and decide the labels
+        (`_check_training_data`), hold out dev texts (`_hold_out_dev`), fit
+        the tokenizer (`_fit_tokenizer`), build the embedding matrix
+        (`_embedding_matrix`), build and compile the model (`_model_config`,
+        `build_model`, `_compile`), run the model's declared fit-time step
+        (`embedlab.models.registry.adapt_model`), train and record the
+        history (`_train`). The constructor arguments are left as given.
+
         Args:
             texts: list of str. Training texts.
             labels: list. Their labels (any type; kept as str), or for
