@@ -3,6 +3,8 @@
 - `embedlab.classify.matrix`: `build_embedding_matrix` and its `Coverage` report;
 - `embedlab.classify.classifier`: `TextClassifier` (fit, predict, evaluate,
   save, load);
+- `embedlab.classify.estimator`: the config contract (`get_params`,
+  `get_config`, `from_config`) and the scikit-learn estimator API;
 - `embedlab.classify.training`: dev splits, class weights, early stopping;
 - `embedlab.classify.saving`: the saved classifier format (layout, version,
   `read_config`), read and written only there;

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import inspect
 import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from embedlab._keras import import_keras
 from embedlab.classify import saving
+from embedlab.classify.estimator import EstimatorMixin
 from embedlab.classify.matrix import OOV_INITS, Coverage, build_embedding_matrix
 from embedlab.classify.metrics import classification_report, multilabel_report
 from embedlab.classify.training import (
@@ -60,7 +60,7 @@ def _check_texts(texts: Sequence[str], what: str = "texts") -> list[str]:
     return out
 
 
-class TextClassifier:
+class TextClassifier(EstimatorMixin):
     """A text classifier on word embeddings.
 
     Args:
@@ -742,41 +742,10 @@ class TextClassifier:
         clf.history = saved.history() or {}
         return clf
 
-    # ------------------------------------------- constructor arguments (config)
-    @classmethod
-    def _param_names(cls) -> list[str]:
-        """The constructor's arguments, in order (the config contract's keys)."""
-        return [name for name in inspect.signature(cls.__init__).parameters if name != "self"]
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """The constructor arguments, as given (scikit-learn's estimator API).
-
-        Args:
-            deep: bool. Accepted for scikit-learn; there are no sub-estimators.
-        """
-        return {name: getattr(self, _ATTRIBUTES.get(name, name)) for name in self._param_names()}
-
-    def set_params(self, **params: Any) -> TextClassifier:
-        """Set constructor arguments, checked as the constructor checks them.
-
-        The fitted state is kept until the next `fit` (scikit-learn's estimator API).
-
-        Raises:
-            ValueError: for a name that is not a constructor argument.
-            ModelConfigError: for a value the constructor refuses.
-        """
-        valid = self._param_names()
-        unknown = sorted(set(params) - set(valid))
-        if unknown:
-            raise ValueError(
-                f"Invalid parameter {unknown[0]!r} for estimator {type(self).__name__}. "
-                f"Valid parameters are: {valid!r}."
-            )
-        merged = {**self.get_params(), **params}
-        type(self)(**merged)  # the constructor's checks
-        for name, value in params.items():
-            setattr(self, _ATTRIBUTES.get(name, name), value)
-        return self
+    # ------------------------------------------------ config and scikit-learn
+    # get_params, set_params, from_config, _param_names and the scikit-learn
+    # tags come from EstimatorMixin (embedlab.classify.estimator)
+    _param_attributes: ClassVar[dict[str, str]] = {"model": "model_name"}
 
     def get_config(self) -> dict[str, Any]:
         """Every constructor argument, JSON-ready: ``cls.from_config(get_config())`` rebuilds.
@@ -785,36 +754,10 @@ class TextClassifier:
         given as an in-memory `Vectors` it becomes None (the trained
         weights are in the saved model; refitting needs them passed again).
         """
-        config = self.get_params()
-        vectors = config["vectors"]
-        if isinstance(vectors, os.PathLike):
-            config["vectors"] = os.fspath(vectors)
-        elif vectors is not None and not isinstance(vectors, str):
+        config = super().get_config()
+        if not isinstance(config["vectors"], str | None):
             config["vectors"] = None
         return config
-
-    @classmethod
-    def from_config(cls, config: dict[str, Any]) -> TextClassifier:
-        """A new, unfitted classifier of constructor arguments `config`: ``cls(**config)``."""
-        return cls(**config)
-
-    # ------------------------------------------------------- scikit-learn
-    _estimator_type = "classifier"  # scikit-learn < 1.6 reads this
-
-    def __sklearn_tags__(self) -> Any:
-        """scikit-learn (>= 1.6) tags: a classifier of 1-d sequences of strings.
-
-        scikit-learn is imported here only, so ``import embedlab`` never loads it.
-        """
-        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
-
-        return Tags(
-            estimator_type="classifier",
-            target_tags=TargetTags(required=True),
-            classifier_tags=ClassifierTags(multi_label=True),
-            input_tags=InputTags(one_d_array=True, two_d_array=False, string=True),
-            non_deterministic=True,  # the same seed repeats on a CPU only
-        )
 
     def __sklearn_is_fitted__(self) -> bool:
         return self.keras_model is not None and self.config is not None
@@ -849,10 +792,6 @@ class TextClassifier:
         else:
             hits = [t == p for t, p in zip(truth, predicted, strict=True)]
         return float(np.average(np.asarray(hits, dtype=np.float64), weights=sample_weight))
-
-
-# constructor arguments kept under another attribute name
-_ATTRIBUTES: dict[str, str] = {"model": "model_name"}
 
 
 def _check_fit_options(
