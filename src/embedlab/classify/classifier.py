@@ -238,6 +238,7 @@ class TextClassifier:
         self.metrics: dict[str, Any] | None = None
         self.best_epoch: int | None = None
         self.validation_indices: np.ndarray | None = None
+        self.pretrained_matrix: np.ndarray | None = None  # nonstatic: rows before fine-tuning
 
     # ------------------------------------------------------------------ fit
     def fit(
@@ -376,6 +377,7 @@ class TextClassifier:
             edge_padding=self.edge_padding,
         )
         self.keras_model = build_model(self.config, matrix)
+        self.pretrained_matrix = matrix if self.mode == "nonstatic" else None
         self._compile()
 
         x = self._encode(texts)
@@ -623,6 +625,8 @@ class TextClassifier:
                 saving.write_json(tmp / saving.HISTORY_FILE, self.history)
             if self.metrics is not None:
                 saving.write_json(tmp / saving.METRICS_FILE, self.metrics)
+            if self.pretrained_matrix is not None:
+                np.save(tmp / saving.PRETRAINED_FILE, self.pretrained_matrix)
         return Path(directory)
 
     def _config_dict(self) -> dict[str, Any]:
@@ -705,6 +709,8 @@ class TextClassifier:
             clf.metrics = saving.read_json(directory / saving.METRICS_FILE)
         if (directory / saving.HISTORY_FILE).is_file():
             clf.history = saving.read_json(directory / saving.HISTORY_FILE)
+        if (directory / saving.PRETRAINED_FILE).is_file():
+            clf.pretrained_matrix = np.load(directory / saving.PRETRAINED_FILE, mmap_mode="r")
         return clf
 
 

@@ -7,6 +7,8 @@ A saved classifier is a directory with fixed file names::
     DIR/model.keras     the Keras model, weights included (no vector file needed)
     DIR/metrics.json    test metrics, when the classifier was evaluated
     DIR/history.json    per-epoch training history
+    DIR/pretrained.npy  mode nonstatic: the embedding matrix before fine-tuning
+                        (what `embedlab inspect` compares the tuned rows with)
 
 Nothing is ever half-written: the directory is built under a temporary name
 beside its destination and renamed into place when complete
@@ -28,6 +30,7 @@ TOKENIZER_FILE = "tokenizer.json"
 MODEL_FILE = "model.keras"
 METRICS_FILE = "metrics.json"
 HISTORY_FILE = "history.json"
+PRETRAINED_FILE = "pretrained.npy"
 FORMAT_NAME = "embedlab.classifier"
 FORMAT_VERSION = 1
 
