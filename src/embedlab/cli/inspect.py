@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -45,3 +45,51 @@ def inspect(
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         typer.echo(format_inspection(result))
+
+
+def render_explanation(explanation: Any, *, top: int = 5) -> list[str]:
+    """Lines showing an explanation: the tokens coloured by contribution, then the top ones.
+
+    Green tokens support the label, red ones speak against it (bold when
+    strong); unknown tokens end in ``?``. Colours are ANSI styles that
+    `typer.echo` drops when the output is not a terminal.
+    """
+    tokens = explanation.tokens
+    if not tokens:
+        return ["  (no tokens: nothing to explain)"]
+    strongest = max(abs(t.contribution) for t in tokens) or 1.0
+    words = []
+    for token in tokens:
+        if not token.known:
+            words.append(typer.style(f"{token.token}?", dim=True))
+            continue
+        share = token.contribution / strongest
+        color = "green" if share > 0.1 else "red" if share < -0.1 else None
+        words.append(typer.style(token.token, fg=color, bold=abs(share) >= 0.5))
+    ranked = "  ".join(f"{t.contribution:+.2f} {t.token}" for t in explanation.top(top))
+    return ["  " + " ".join(words), f"  log-odds: {ranked}"]
+
+
+def echo_explained(
+    directory: Path, texts: list[str], *, threshold: float | None, as_json: bool
+) -> None:
+    """`predict --explain`: each text's label, probabilities and token contributions."""
+    from embedlab.inspect.explain import predict_explained
+
+    for text, label, probabilities, explanation in zip(
+        texts, *predict_explained(directory, texts, threshold=threshold), strict=True
+    ):
+        if as_json:
+            key = "labels" if isinstance(label, list) else "label"
+            record = {
+                "text": text,
+                key: label,
+                "probabilities": probabilities,
+                "explanation": explanation.to_dict(),
+            }
+            typer.echo(json.dumps(record, ensure_ascii=False))
+            continue
+        shown = "|".join(label) if isinstance(label, list) else label
+        typer.echo(f"{shown}  (explained: {explanation.label}, p={explanation.probability:.3f})")
+        for line in render_explanation(explanation):
+            typer.echo(line)

@@ -29,6 +29,7 @@ contribute 0 unless an `oov_token` stands for them.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from embedlab.classify.classifier import TextClassifier
+    from embedlab.data import Label
 
 IdsPredictor = Callable[[Sequence[Sequence[int]]], np.ndarray]
 METHOD = "occlusion"
@@ -249,4 +251,23 @@ __all__ = [
     "explain",
     "ids_predictor",
     "occlusion",
+    "predict_explained",
 ]
+
+
+def predict_explained(
+    directory: str | os.PathLike[str], texts: Sequence[str], *, threshold: float | None = None
+) -> tuple[list[Label], list[dict[str, float]], list[Explanation]]:
+    """Labels, per-label probabilities and explanations of `texts` by a saved classifier.
+
+    The classifier is loaded once; see `explain` for the explanations.
+    """
+    from embedlab.classify.classifier import TextClassifier
+
+    clf = TextClassifier.load(directory)
+    proba = clf.predict_proba(list(texts))
+    labels = clf.labels_of(proba, threshold=threshold)
+    probabilities = [
+        {label: float(p) for label, p in zip(clf.labels, row, strict=True)} for row in proba
+    ]
+    return labels, probabilities, explain(clf, texts)

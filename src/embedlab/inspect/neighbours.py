@@ -106,7 +106,13 @@ class Inspection:
 
 
 def _layer_weights(clf: TextClassifier, name: str) -> np.ndarray:
-    return np.asarray(clf.keras_model.get_layer(name).embeddings, dtype=np.float32)
+    try:
+        layer = clf.keras_model.get_layer(name)
+    except ValueError:
+        raise EmbedlabError(
+            f"This {clf.model_name} model has no embedding layer {name!r} to inspect."
+        ) from None
+    return np.asarray(layer.embeddings, dtype=np.float32)
 
 
 def embedding_tables(clf: TextClassifier) -> EmbeddingTables:
@@ -207,6 +213,7 @@ def table_neighbours(
     topn: int = 4,
     moved: int = 10,
     min_count: int = 1,
+    tables: EmbeddingTables | None = None,
 ) -> Inspection:
     """Kim (2014)'s Table 3 for a classifier: each word's neighbours before and after training.
 
@@ -216,6 +223,8 @@ def table_neighbours(
         topn: int. Neighbours per word and table.
         moved: int. How many most-moved words to list (0: none).
         min_count: int. Most-moved words must occur this often in training.
+        tables: EmbeddingTables or None. `embedding_tables(clf)`, when the
+            caller keeps it for many queries (a server).
 
     Returns:
         An `Inspection`; words not in the vocabulary are listed in ``missing``.
@@ -225,7 +234,7 @@ def table_neighbours(
     """
     if topn < 1:
         raise EmbedlabError(f"`topn` must be a positive integer. Received: topn={topn}")
-    tables = embedding_tables(clf)
+    tables = embedding_tables(clf) if tables is None else tables
     lower = clf.tokenizer.lower if clf.tokenizer is not None else False
     known: list[tuple[str, int]] = []
     missing: list[str] = []
