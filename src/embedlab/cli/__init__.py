@@ -30,6 +30,7 @@ from embedlab.cli.embed import embed_app, vectors_evaluate  # noqa: E402
 from embedlab.cli.evaluate import evaluate  # noqa: E402
 from embedlab.cli.export import export  # noqa: E402
 from embedlab.cli.inspect import inspect  # noqa: E402
+from embedlab.cli.plot import vectors_plot  # noqa: E402
 from embedlab.cli.predict import predict  # noqa: E402
 from embedlab.cli.serve import serve  # noqa: E402
 from embedlab.cli.train import train  # noqa: E402
@@ -53,6 +54,7 @@ vectors_app.command("evaluate")(vectors_evaluate)
 vectors_app.command("download")(vectors_download)
 vectors_app.command("convert")(vectors_convert)
 vectors_app.command("list")(vectors_list)
+vectors_app.command("plot")(vectors_plot)
 
 
 def main() -> None:
