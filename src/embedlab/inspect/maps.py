@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,7 +121,9 @@ def project(matrix: np.ndarray, *, method: str = "pca", seed: int = 0) -> np.nda
         tsne = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed)
         return np.asarray(tsne.fit_transform(x), dtype=np.float32)
     try:
-        import umap
+        with warnings.catch_warnings():  # "Tensorflow not installed; ParametricUMAP unavailable"
+            warnings.simplefilter("ignore", ImportWarning)
+            import umap
     except ImportError:
         raise EmbedlabError(UMAP_HINT) from None
     reducer = umap.UMAP(
