@@ -88,7 +88,9 @@ def main() -> None:
     full, dropped = occlusion(sequences, predict)
     occ_seconds = time.perf_counter() - start
     targets = full.argmax(axis=1)
-    occ = [log_odds(f[t]) - log_odds(d[:, t]) for f, d, t in zip(full, dropped, targets, strict=True)]
+    occ = [
+        log_odds(f[t]) - log_odds(d[:, t]) for f, d, t in zip(full, dropped, targets, strict=True)
+    ]
     start = time.perf_counter()
     ig = integrated_gradients(clf, sequences, targets)
     ig_seconds = time.perf_counter() - start

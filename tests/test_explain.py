@@ -114,7 +114,10 @@ def test_every_registered_model_is_explained(model: str) -> None:
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "KERAS_BACKEND": os.environ.get("KERAS_BACKEND", "jax")}
     return subprocess.run(
-        [sys.executable, "-m", "embedlab", *args], capture_output=True, text=True, env=env,
+        [sys.executable, "-m", "embedlab", *args],
+        capture_output=True,
+        text=True,
+        env=env,
         timeout=300,
     )
 

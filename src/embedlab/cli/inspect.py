@@ -17,7 +17,7 @@ def split_words(words: str) -> list[str]:
 def inspect(
     directory: Annotated[Path, typer.Argument(help="A directory written by `embedlab train`.")],
     words: Annotated[
-        str, typer.Option(help="Comma-separated words, e.g. bad,good,\"n't\",!")
+        str, typer.Option(help='Comma-separated words, e.g. bad,good,"n\'t",!')
     ] = "bad,good,n't,!",
     topn: Annotated[int, typer.Option(min=1, help="Neighbours per word and table.")] = 4,
     moved: Annotated[
@@ -38,9 +38,7 @@ def inspect(
     from embedlab.inspect.neighbours import format_inspection, table_neighbours
 
     clf = TextClassifier.load(directory)
-    result = table_neighbours(
-        clf, split_words(words), topn=topn, moved=moved, min_count=min_count
-    )
+    result = table_neighbours(clf, split_words(words), topn=topn, moved=moved, min_count=min_count)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

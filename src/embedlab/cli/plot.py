@@ -59,7 +59,7 @@ def vectors_plot(
     ] = 2000,
     seed: Annotated[int, typer.Option(help="Seed of the sample, t-SNE and UMAP.")] = 0,
 ) -> None:
-    """Draw a labelled 2-D map of words (PCA, t-SNE or UMAP) and/or export them for the Projector."""
+    """Draw a labelled 2-D map of words (PCA, t-SNE or UMAP); export them for the Projector."""
     from embedlab.inspect.maps import plot_map, sample_rows, source_rows, word_map, write_projector
 
     if out is None and projector is None:

@@ -77,7 +77,9 @@ def predict(
                 ) from None
 
             if explain:
-                raise EmbedlabError("--explain does not run on a Dask cluster; leave --scheduler out.")
+                raise EmbedlabError(
+                    "--explain does not run on a Dask cluster; leave --scheduler out."
+                )
             result = predict_file_dask(
                 directory,
                 [file],

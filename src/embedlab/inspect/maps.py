@@ -34,7 +34,9 @@ logger = logging.getLogger("embedlab")
 METHODS: tuple[str, ...] = ("pca", "tsne", "umap")
 MAX_POINTS = 2000
 MAX_LABELS = 300
-UMAP_HINT = "`method='umap'` needs umap-learn: pip install 'embedlab[inspect]' (or use pca or tsne)."
+UMAP_HINT = (
+    "`method='umap'` needs umap-learn: pip install 'embedlab[inspect]' (or use pca or tsne)."
+)
 DPI = 100
 
 
@@ -234,12 +236,15 @@ def source_rows(
         return MapRows(list(vectors.words), np.asarray(vectors.matrix), None, [])
     vectors = load_vectors(source, vocab=wanted)
     index = vectors.key_to_index
+    folded: dict[str, int] = {}  # "movie" finds "Movie" (the first of its spellings)
+    for word, i in index.items():
+        folded.setdefault(word.lower(), i)
     found, rows, found_groups, missing = [], [], [], []
     for word, group in zip(wanted, wanted_groups, strict=True):
-        key = word if word in index else word.lower()
-        if key in index:
+        row = index.get(word, folded.get(word.lower()))
+        if row is not None:
             found.append(word)
-            rows.append(index[key])
+            rows.append(row)
             found_groups.append(group)
         else:
             missing.append(word)
@@ -318,8 +323,9 @@ def plot_map(map_: WordMap, path: str | os.PathLike[str], *, title: str = "") ->
         axes.scatter(points[mask, 0], points[mask, 1], s=14, color=colour, label=name or None)
     for i, word in enumerate(map_.words[:MAX_LABELS]):
         colour = palette[names.index(groups[i])]
-        axes.annotate(word, points[i], xytext=(3, 3), textcoords="offset points", fontsize=8,
-                      color=colour)
+        axes.annotate(
+            word, points[i], xytext=(3, 3), textcoords="offset points", fontsize=8, color=colour
+        )
     if any(names):
         axes.legend(loc="best", fontsize=8)
     axes.set_title(title or f"{len(map_.words)} words, {map_.method.upper()}")
@@ -364,8 +370,9 @@ def plot_moved(
             "", end[i], start[i], arrowprops={"arrowstyle": "->", "color": colour, "lw": 0.8}
         )
         axes.scatter(*start[i], s=8, color="0.6")
-        axes.annotate(word, end[i], xytext=(3, 3), textcoords="offset points", fontsize=8,
-                      color=colour)
+        axes.annotate(
+            word, end[i], xytext=(3, 3), textcoords="offset points", fontsize=8, color=colour
+        )
     for i, name in enumerate(names):
         if name:
             axes.scatter([], [], color=f"C{i % 10}", label=name)
@@ -410,9 +417,7 @@ def write_projector(
             f.writelines(_cell(w) + "\n" for w in words)
         else:
             f.write("word\tgroup\n")
-            f.writelines(
-                f"{_cell(w)}\t{_cell(g)}\n" for w, g in zip(words, groups, strict=True)
-            )
+            f.writelines(f"{_cell(w)}\t{_cell(g)}\n" for w, g in zip(words, groups, strict=True))
     return vectors_path, metadata_path
 
 

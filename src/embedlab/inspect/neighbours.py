@@ -157,9 +157,7 @@ def embedding_tables(clf: TextClassifier) -> EmbeddingTables:
         [i for i in range(1, rows) if words[i] and words[i] != oov], dtype=np.int64
     )
     index = {words[i]: int(i) for i in candidates}
-    return EmbeddingTables(
-        words, candidates, counts, after, before, before_name, after_name, index
-    )
+    return EmbeddingTables(words, candidates, counts, after, before, before_name, after_name, index)
 
 
 def _unit(matrix: np.ndarray) -> np.ndarray:
@@ -168,7 +166,12 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
 
 
 def nearest(
-    table: np.ndarray, query_ids: Sequence[int], candidates: np.ndarray, words: list[str], *, topn: int
+    table: np.ndarray,
+    query_ids: Sequence[int],
+    candidates: np.ndarray,
+    words: list[str],
+    *,
+    topn: int,
 ) -> list[list[tuple[str, float]]]:
     """The `topn` candidates closest (cosine) to each query row, the query itself left out.
 
@@ -187,7 +190,9 @@ def nearest(
     return out
 
 
-def moved_most(tables: EmbeddingTables, *, topn: int, min_count: int = 1) -> list[tuple[str, float]]:
+def moved_most(
+    tables: EmbeddingTables, *, topn: int, min_count: int = 1
+) -> list[tuple[str, float]]:
     """The words seen in training (at least `min_count` times) whose rows moved most.
 
     Returns:
@@ -254,8 +259,7 @@ def table_neighbours(
         before_name=tables.before_name,
         after_name=tables.after_name,
         words=[
-            WordNeighbours(word, b, a)
-            for (word, _), b, a in zip(known, before, after, strict=True)
+            WordNeighbours(word, b, a) for (word, _), b, a in zip(known, before, after, strict=True)
         ],
         missing=missing,
         moved=moved_most(tables, topn=moved, min_count=min_count),
