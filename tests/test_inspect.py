@@ -125,3 +125,40 @@ def test_cli_prints_table_and_json(nonstatic_dir: Path, tmp_path: Path) -> None:
         "bad",
     ]
     assert all(len(w["after"]) == 3 for w in result["words"])
+
+
+def test_compare_report_shows_table3_and_moved_words(tmp_path: Path) -> None:
+    from embedlab.experiments.compare import CELLS_DIR, compare
+    from embedlab.pipeline import TrainOptions
+    from test_compare import write_csv, write_glove
+
+    texts, labels = make_sentiment(160, seed=8)
+    csv = write_csv(tmp_path / "data.csv", texts, labels)
+    glove = write_glove(tmp_path / "tiny-glove.txt")
+    options = TrainOptions(epochs=3, batch_size=32, learning_rate=0.05)
+    compare(
+        [csv],
+        models=["average"],
+        modes=["nonstatic"],
+        vectors=[str(glove)],
+        folds=2,
+        out=tmp_path / "out",
+        options=options,
+    )
+    cells = {
+        json.loads(p.read_text())["fold"]: json.loads(p.read_text())
+        for p in (tmp_path / "out" / CELLS_DIR).glob("*.json")
+    }
+    assert cells[1]["inspection"] is None  # kept for the first fold and seed only
+    table3 = cells[0]["inspection"]["table3"]
+    assert table3["missing"] == ["n't", "!"]
+    parts = [line.split() for line in glove.read_text(encoding="utf-8").splitlines()]
+    rows = np.array([[float(v) for v in p[1:]] for p in parts], dtype=np.float32)
+    good = next(w for w in table3["words"] if w["word"] == "good")
+    expected = _gensim_neighbours([p[0] for p in parts], rows, "good", 4)
+    assert [w for w, _ in good["before"]] == expected
+    report = (tmp_path / "out" / "report.md").read_text()
+    assert "## What fine-tuning moved (average nonstatic" in report
+    assert "| good | " + ", ".join(w for w, _ in good["before"]) in report
+    assert "](moved_words.png)" in report
+    assert (tmp_path / "out" / "moved_words.png").read_bytes()[:4] == b"\x89PNG"
