@@ -111,11 +111,15 @@ def test_cli_prints_table_and_json(nonstatic_dir: Path, tmp_path: Path) -> None:
     env = {**os.environ, "KERAS_BACKEND": os.environ.get("KERAS_BACKEND", "jax")}
     args = [sys.executable, "-m", "embedlab", "inspect", str(nonstatic_dir)]
     words = ["--words", "good,bad,n't,!", "--topn", "3"]
-    plain = subprocess.run([*args, *words], capture_output=True, text=True, env=env, timeout=300)
+    shown = tmp_path / "moved.png"
+    plain = subprocess.run(
+        [*args, *words, "--map", str(shown)], capture_output=True, text=True, env=env, timeout=300
+    )
     assert plain.returncode == 0, plain.stderr
     assert "Traceback" not in plain.stderr
     assert "n't: not in the vocabulary" in plain.stdout
     assert "fine-tuned" in plain.stdout and "moved most" in plain.stdout
+    assert shown.read_bytes()[:4] == b"\x89PNG"
     as_json = subprocess.run(
         [*args, *words, "--json"], capture_output=True, text=True, env=env, timeout=300
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Optional
 
 import typer
+
+from embedlab.errors import EmbedlabError
 
 
 def split_words(words: str) -> list[str]:
@@ -27,6 +29,12 @@ def inspect(
         int, typer.Option(min=1, help="Most-moved words occur at least this often in training.")
     ] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    map_out: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--map", help="Draw the most-moved words before -> after (PCA) into this PNG."
+        ),
+    ] = None,
 ) -> None:
     """Nearest neighbours of words in the pretrained and the fine-tuned table (Kim 2014, Table 3).
 
@@ -34,6 +42,8 @@ def inspect(
     by side, then the words that fine-tuning moved most; for rand and static,
     the one table.
     """
+    import numpy as np
+
     from embedlab.classify.classifier import TextClassifier
     from embedlab.inspect.neighbours import format_inspection, table_neighbours
 
@@ -43,6 +53,23 @@ def inspect(
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         typer.echo(format_inspection(result))
+    if map_out is not None:
+        from embedlab.inspect.maps import plot_moved
+        from embedlab.inspect.summary import inspection_record
+
+        rows = inspection_record(clf, words=(), moved=max(moved, 2))["moved_rows"]
+        if not rows["words"]:
+            raise EmbedlabError(
+                "--map draws what fine-tuning moved: this classifier has one table."
+            )
+        path = plot_moved(
+            rows["words"],
+            np.asarray(rows["before"]),
+            np.asarray(rows["after"]),
+            map_out,
+            groups=rows["classes"],
+        )
+        typer.echo(f"map of the {len(rows['words'])} words moved most -> {path}", err=True)
 
 
 def render_explanation(explanation: Any, *, top: int = 5) -> list[str]:
