@@ -36,6 +36,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from embedlab.errors import EmbedlabError
+
 if TYPE_CHECKING:
     from embedlab.classify.classifier import TextClassifier
     from embedlab.data import Label
@@ -131,7 +133,7 @@ def ids_predictor(clf: TextClassifier) -> IdsPredictor:
     from embedlab.text.tokenizer import pad_sequences
 
     if clf.keras_model is None or clf.config is None:
-        raise ValueError("The classifier is not trained yet: call fit() or load().")
+        raise EmbedlabError("This TextClassifier is not trained yet: call fit() or load().")
     model, length = clf.keras_model, clf.config.sequence_length
 
     def predict(sequences: Sequence[Sequence[int]]) -> np.ndarray:
@@ -212,7 +214,7 @@ def explain(
     if isinstance(texts, str):
         raise TypeError("`texts` must be a list of strings, not one string. Wrap it: [texts].")
     if clf.tokenizer is None:
-        raise ValueError("The classifier is not trained yet: call fit() or load().")
+        raise EmbedlabError("This TextClassifier is not trained yet: call fit() or load().")
     predict = predict or ids_predictor(clf)
     parsed = [_tokens(clf, text) for text in texts]
     sequences = [[i for i in ids if i is not None] for _, ids, _ in parsed]
