@@ -255,6 +255,7 @@ class TextClassifier(EstimatorMixin):
         self.metrics: dict[str, Any] | None = None
         self.best_epoch: int | None = None
         self.validation_indices: np.ndarray | None = None
+        self.pretrained_matrix: np.ndarray | None = None  # nonstatic: rows before fine-tuning
 
     # ------------------------------------------------------------------ fit
     def fit(
@@ -339,6 +340,7 @@ class TextClassifier(EstimatorMixin):
             multi_label=multi,
         )
         self.keras_model = build_model(self.config, matrix)
+        self.pretrained_matrix = matrix if self.mode == "nonstatic" else None  # for `inspect`
         self._compile()
 
         x = self._pad(sequences)
@@ -713,6 +715,7 @@ class TextClassifier(EstimatorMixin):
             keras_model=self.keras_model,
             history=self.history,
             metrics=self.metrics,
+            pretrained=self.pretrained_matrix,
             overwrite=overwrite,
         )
 
@@ -740,6 +743,7 @@ class TextClassifier(EstimatorMixin):
         clf.keras_model = saved.load_keras_model()
         clf.metrics = saved.metrics()
         clf.history = saved.history() or {}
+        clf.pretrained_matrix = saved.load_pretrained()
         return clf
 
     # ------------------------------------------------ config and scikit-learn

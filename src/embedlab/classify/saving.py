@@ -7,6 +7,8 @@ A saved classifier is a directory with fixed file names::
     DIR/model.keras     the Keras model, weights included (no vector file needed)
     DIR/metrics.json    test metrics, when the classifier was evaluated
     DIR/history.json    per-epoch training history
+    DIR/pretrained.npy  mode nonstatic: the embedding matrix before fine-tuning
+                        (what `embedlab inspect` compares the tuned rows with)
 
 ``config.json``, format ``embedlab.classifier`` version 2 (`FORMAT_VERSION`):
 
@@ -48,6 +50,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from embedlab.atomic import atomic_directory, atomic_open
 from embedlab.errors import EmbedlabError
 
@@ -56,6 +60,7 @@ TOKENIZER_FILE = "tokenizer.json"
 MODEL_FILE = "model.keras"
 METRICS_FILE = "metrics.json"
 HISTORY_FILE = "history.json"
+PRETRAINED_FILE = "pretrained.npy"
 FORMAT_NAME = "embedlab.classifier"
 FORMAT_VERSION = 2
 OLDEST_VERSION = 1
@@ -141,6 +146,11 @@ class SavedClassifier:
         """The saved training history, or None."""
         path = self.directory / HISTORY_FILE
         return read_json(path) if path.is_file() else None
+
+    def load_pretrained(self) -> np.ndarray | None:
+        """The embedding rows before fine-tuning (``pretrained.npy``, memory-mapped), or None."""
+        path = self.directory / PRETRAINED_FILE
+        return np.load(path, mmap_mode="r") if path.is_file() else None
 
     def load_tokenizer(self) -> Any:
         """The fitted `Tokenizer`."""
@@ -283,6 +293,7 @@ def save_classifier(
     keras_model: Any,
     history: dict[str, Any] | None = None,
     metrics: dict[str, Any] | None = None,
+    pretrained: np.ndarray | None = None,
     overwrite: bool = False,
 ) -> Path:
     """Write a classifier directory atomically: config, tokenizer, model, history, metrics.
@@ -295,6 +306,8 @@ def save_classifier(
         keras_model: keras.Model. The trained model.
         history: dict or None. Per-epoch training figures (not written when empty).
         metrics: dict or None. Test metrics.
+        pretrained: np.ndarray or None. A nonstatic model's embedding rows
+            before fine-tuning (``pretrained.npy``, read by `embedlab inspect`).
         overwrite: bool. Replace an existing directory.
 
     Returns:
@@ -311,4 +324,6 @@ def save_classifier(
             write_json(tmp / HISTORY_FILE, history)
         if metrics is not None:
             write_json(tmp / METRICS_FILE, metrics)
+        if pretrained is not None:
+            np.save(tmp / PRETRAINED_FILE, pretrained)
     return Path(directory)

@@ -29,6 +29,8 @@ from embedlab.cli.demo import demo  # noqa: E402
 from embedlab.cli.embed import embed_app, vectors_evaluate  # noqa: E402
 from embedlab.cli.evaluate import evaluate  # noqa: E402
 from embedlab.cli.export import export  # noqa: E402
+from embedlab.cli.inspect import inspect  # noqa: E402
+from embedlab.cli.plot import vectors_plot  # noqa: E402
 from embedlab.cli.predict import predict  # noqa: E402
 from embedlab.cli.serve import serve  # noqa: E402
 from embedlab.cli.train import train  # noqa: E402
@@ -43,6 +45,7 @@ from embedlab.cli.vectors import (  # noqa: E402
 
 for _command in (train, evaluate, predict, demo, compare, export, serve):
     app.command()(_command)
+app.command()(inspect)
 app.add_typer(embed_app, name="embed")
 vectors_app.command("info")(vectors_info)
 vectors_app.command("neighbors")(vectors_neighbors)
@@ -51,6 +54,7 @@ vectors_app.command("evaluate")(vectors_evaluate)
 vectors_app.command("download")(vectors_download)
 vectors_app.command("convert")(vectors_convert)
 vectors_app.command("list")(vectors_list)
+vectors_app.command("plot")(vectors_plot)
 
 
 def main() -> None:

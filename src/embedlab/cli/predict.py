@@ -28,6 +28,13 @@ def predict(
         bool, typer.Option("--json", help="One JSON object a line, with probabilities.")
     ] = False,
     threshold: ThresholdOpt = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            help="Show each word's contribution to the label (occlusion: one batched model "
+            "call of n_words + 1 rows per text); with --json or --out, as numbers."
+        ),
+    ] = False,
     label_separator: Annotated[
         str, typer.Option(help="Multi-label: printed between a text's labels.")
     ] = "|",
@@ -69,6 +76,10 @@ def predict(
                     f"--scheduler needs Dask ({exc}): pip install 'embedlab[dask]'."
                 ) from None
 
+            if explain:
+                raise EmbedlabError(
+                    "--explain does not run on a Dask cluster; leave --scheduler out."
+                )
             result = predict_file_dask(
                 directory,
                 [file],
@@ -91,6 +102,7 @@ def predict(
                 batch_size=batch_size,
                 overwrite=overwrite,
                 progress=True,
+                explain=explain,
             )
         typer.echo(
             json.dumps(
@@ -105,6 +117,11 @@ def predict(
         items.extend(read_texts(file, encoding=encoding))
     if not items:
         raise EmbedlabError("No texts to classify: give texts as arguments or --file PATH.")
+    if explain:
+        from embedlab.cli.inspect import echo_explained
+
+        echo_explained(directory, items, threshold=threshold, as_json=as_json)
+        return
     labels, probabilities = pipeline.predict(directory, items, threshold=threshold)
     for text, label, proba in zip(items, labels, probabilities, strict=True):
         if as_json:

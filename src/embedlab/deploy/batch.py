@@ -227,19 +227,26 @@ def format_rows(
     predicted: Sequence[Any],
     *,
     with_text: bool = True,
+    explanations: Sequence[dict[str, Any]] | None = None,
 ) -> str:
     """The JSONL rows of one predicted chunk (`proba` rows follow `labels`).
 
     `predicted` is `TextClassifier.labels_of(proba)`: a label per text, or a
     list of labels (written as ``labels``) for a multi-label classifier.
+    `explanations` (one dict per text, `embedlab.inspect.explain`) are written
+    as each row's ``explanation``.
     """
     lines = []
-    for (number, text), row, label in zip(chunk, proba.tolist(), predicted, strict=True):
+    for i, ((number, text), row, label) in enumerate(
+        zip(chunk, proba.tolist(), predicted, strict=True)
+    ):
         record: dict[str, Any] = {"line": number}
         if with_text:
             record["text"] = text
         record["labels" if isinstance(label, list) else "label"] = label
         record["probabilities"] = dict(zip(labels, row, strict=True))
+        if explanations is not None:
+            record["explanation"] = explanations[i]
         lines.append(json.dumps(record, ensure_ascii=False))
     return "\n".join(lines) + "\n"
 
@@ -303,6 +310,7 @@ def predict_file(
     with_text: bool = True,
     overwrite: bool = False,
     progress: bool = True,
+    explain: bool = False,
 ) -> PredictFileResult:
     """Predict every text of a big file with a saved classifier, in constant memory.
 
@@ -319,6 +327,9 @@ def predict_file(
         with_text: bool. Copy each text into its output row.
         overwrite: bool. Replace `out` if it exists.
         progress: bool. Show a progress bar on stderr.
+        explain: bool. Add each text's per-token contributions to its row
+            (``explanation``, `embedlab.inspect.explain`: one more batched
+            model call of ``n_tokens + 1`` rows per text).
 
     Returns:
         A `PredictFileResult`.
@@ -350,9 +361,22 @@ def predict_file(
         with _progress(progress) as bar:
             task = bar.add_task("predict", total=total)
             for chunk in chunks:
-                proba = clf.predict_proba([text for _, text in chunk], batch_size=batch_size)
+                texts = [text for _, text in chunk]
+                proba = clf.predict_proba(texts, batch_size=batch_size)
+                notes = None
+                if explain:
+                    from embedlab.inspect.explain import explain as explain_texts
+
+                    notes = [e.to_dict() for e in explain_texts(clf, texts)]
                 file.write(
-                    format_rows(clf.labels, chunk, proba, clf.labels_of(proba), with_text=with_text)
+                    format_rows(
+                        clf.labels,
+                        chunk,
+                        proba,
+                        clf.labels_of(proba),
+                        with_text=with_text,
+                        explanations=notes,
+                    )
                 )
                 rows += len(chunk)
                 bar.update(task, completed=chunk[-1][0])

@@ -396,6 +396,11 @@ def _run_cell(
     )
     fit_seconds = time.perf_counter() - start
     metrics = clf.evaluate(test.texts, test.labels)
+    inspection = None
+    if cell.mode in ("nonstatic", "multichannel") and cell.fold == 0 and cell.seed == options.seed:
+        from embedlab.inspect.summary import inspection_record
+
+        inspection = inspection_record(clf)  # Table 3 and the moved rows, for the report
     return {
         **dataclasses.asdict(cell),
         "accuracy": metrics["accuracy"],
@@ -409,6 +414,7 @@ def _run_cell(
         "labels": metrics.get("labels", clf.labels),
         "confusion_matrix": metrics.get("confusion_matrix"),
         "predictions": clf.predict(test.texts),
+        "inspection": inspection,
         "started": started,
         "finished": _now(),
     }

@@ -112,7 +112,13 @@ def write_report(
         directory / compare_plots.CONFUSION_PNG,
         title=f"{' '.join(_config_of(best))}: all {len(best_runs)} runs",
     )
-    write_text(directory / REPORT_FILE, _report_markdown(rows, best, setup))
+    markdown = _report_markdown(rows, best, setup)
+    from embedlab.inspect.summary import best_fine_tuned, report_section
+
+    tuned = best_fine_tuned(rows, records)  # Table 3 and moved words of the best fine-tuned
+    if tuned is not None:
+        markdown += "\n" + "\n".join(report_section(directory, *tuned))
+    write_text(directory / REPORT_FILE, markdown)
 
 
 def _config_of(row: Mapping[str, Any]) -> tuple[str, str, str]:

@@ -1,9 +1,13 @@
 """The HTTP service of a saved classifier: a FastAPI app and the `serve` runner.
 
 Endpoints: ``POST /predict`` with ``{"texts": [...]}`` returns, per text, the
-label and the probability of every label; ``GET /health``; ``GET /info``
-(labels, model, embedding mode, vectors, training metrics, limits, batching
-and its counters); OpenAPI docs at ``/docs``.
+label and the probability of every label (with ``"explain": true``, each
+token's contribution too, `embedlab.inspect.explain`); ``GET /health``;
+``GET /info`` (labels, model, embedding mode, vectors, training metrics,
+limits, batching and its counters); ``GET /neighbours?word=bad`` (nearest
+words in the classifier's tables, `embedlab.inspect.neighbours`); ``GET /``,
+a page to try texts and words (``static/``, shipped in the package, no
+network); OpenAPI docs at ``/docs``.
 
 Every bad request is a 4xx whose JSON body says what was wrong: the request
 model forbids unknown fields, is strict about types and carries the limits,
@@ -203,12 +207,18 @@ def create_app(
             f"{chosen.max_text_length} characters each.",
             examples=[["a gripping, beautifully acted film"]],
         )
+        explain: bool = Field(
+            default=False,
+            description="Add each token's contribution to the label (occlusion: one more "
+            "model call of n_tokens + 1 rows per text).",
+        )
 
     class Prediction(BaseModel):
         """The label of one text (its labels, multi-label) and the probability of every label."""
 
         label: str | list[str]
         probabilities: dict[str, float]
+        explanation: dict[str, Any] | None = None
 
     class PredictResponse(BaseModel):
         """One prediction per text, in the order of the request."""
@@ -254,16 +264,23 @@ def create_app(
             headers=getattr(exc, "headers", None),
         )
 
-    @app.post("/predict", response_model=PredictResponse)
+    @app.post("/predict", response_model=PredictResponse, response_model_exclude_none=True)
     async def predict(request: PredictRequest) -> dict[str, Any]:
-        """Label and per-label probabilities of each text."""
+        """Label and per-label probabilities of each text (and, asked, token contributions)."""
         proba = await predictor.predict(request.texts)
-        return {
-            "predictions": [
-                {"label": label, "probabilities": dict(zip(labels, row.tolist(), strict=True))}
-                for label, row in zip(clf.labels_of(proba), proba, strict=True)
-            ]
-        }
+        predictions = [
+            {"label": label, "probabilities": dict(zip(labels, row.tolist(), strict=True))}
+            for label, row in zip(clf.labels_of(proba), proba, strict=True)
+        ]
+        if request.explain:
+            from embedlab.inspect.explain import explain
+
+            explained = await asyncio.to_thread(explain, clf, request.texts)
+            for prediction, explanation in zip(predictions, explained, strict=True):
+                prediction["explanation"] = _finite(explanation.to_dict())
+        return {"predictions": predictions}
+
+    add_inspect_routes(app, clf)
 
     @app.get("/health")
     async def health() -> dict[str, str]:
@@ -276,6 +293,37 @@ def create_app(
         return {**info, "stats": predictor.stats.to_dict()}
 
     return app
+
+
+def add_inspect_routes(app: Any, clf: Any) -> None:
+    """``GET /`` (the page in ``static/``), its files, and ``GET /neighbours``."""
+    fastapi = _import_fastapi()
+    from fastapi.responses import FileResponse
+    from fastapi.staticfiles import StaticFiles
+
+    from embedlab.inspect.neighbours import embedding_tables, table_neighbours
+
+    static = Path(__file__).resolve().parent / "static"
+    app.mount("/static", StaticFiles(directory=static), name="static")
+    tables: list[Any] = []  # embedding_tables(clf), made on the first lookup
+
+    @app.get("/", include_in_schema=False)
+    async def page() -> Any:
+        return FileResponse(static / "index.html", media_type="text/html")
+
+    @app.get("/neighbours")
+    async def neighbours(
+        word: Annotated[str, fastapi.Query(min_length=1, max_length=100)],
+        topn: Annotated[int, fastapi.Query(ge=1, le=50)] = 8,
+    ) -> dict[str, Any]:
+        """Nearest words of `word` in the table in use, and before fine-tuning if kept."""
+        try:
+            if not tables:
+                tables.append(await asyncio.to_thread(embedding_tables, clf))
+            found = table_neighbours(clf, [word], topn=topn, moved=0, tables=tables[0])
+        except (EmbedlabError, ValueError) as e:
+            raise fastapi.HTTPException(status_code=400, detail=str(e)) from None
+        return _finite(found.to_dict())  # type: ignore[no-any-return]
 
 
 def _warm_up(predict_fn: Any, sizes: list[int]) -> None:
