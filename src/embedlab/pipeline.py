@@ -17,6 +17,7 @@ from embedlab.classify.classifier import DEFAULT_THRESHOLD, TextClassifier
 from embedlab.classify.training import ClassWeight
 from embedlab.data import Dataset, Label, read_dataset, train_test_split
 from embedlab.errors import EmbedlabError
+from embedlab.ownership import check_output
 
 logger = logging.getLogger("embedlab")
 
@@ -148,6 +149,7 @@ def train(
     """
     if test and test_split is not None:
         raise EmbedlabError("Give either `test` data or `test_split`, not both.")
+    check_output(out, kind="classifier", inputs=[*data, *(test or [])], overwrite=overwrite)
     dataset = data_options.read(data)
     if test:
         train_set, test_set = dataset, data_options.read(test, min_classes=1)

@@ -13,6 +13,7 @@ import numpy as np
 from embedlab._keras import import_keras
 from embedlab.atomic import atomic_directory
 from embedlab.classify import saving
+from embedlab.classify.checks import NUMERIC_OPTIONS, check_fit_options, check_numbers
 from embedlab.classify.matrix import OOV_INITS, Coverage, build_embedding_matrix
 from embedlab.classify.metrics import classification_report, multilabel_report
 from embedlab.classify.training import (
@@ -20,8 +21,10 @@ from embedlab.classify.training import (
     ClassWeight,
     compute_class_weight,
     dev_split,
+    divergence_hints,
     early_stopping,
     epoch_timer,
+    stop_on_nonfinite,
 )
 from embedlab.data import Label, label_set
 from embedlab.errors import DataError, EmbedlabError, ModelConfigError
@@ -159,6 +162,7 @@ class TextClassifier:
         edge_padding: bool = False,
     ) -> None:
         model_defaults(model)  # raises on an unknown name, listing the choices
+        check_numbers(**{k: v for k, v in locals().items() if k in NUMERIC_OPTIONS})
         if (ngram_buckets is not None or ngrams is not None) and model not in ngram_models():
             raise ModelConfigError(
                 f"`ngram_buckets` and `ngrams` configure the n-gram models "
@@ -285,6 +289,7 @@ class TextClassifier:
             ModelConfigError: for contradictory or invalid training options.
         """
         keras = import_keras()
+        check_numbers(epochs=epochs, validation_split=validation_split, patience=patience)
         texts = _check_texts(texts)
         if len(texts) != len(labels):
             raise DataError(
@@ -332,6 +337,14 @@ class TextClassifier:
             texts = [texts[i] for i in train_idx]
             y_labels = [y_labels[i] for i in train_idx]
 
+        check_fit_options(
+            multi_label=multi,
+            threshold=self.threshold,
+            default_threshold=DEFAULT_THRESHOLD,
+            patience=patience,
+            n_train=len(texts),
+            n_dev=0 if validation_data is None else len(validation_data[0]),
+        )
         tokenizer = Tokenizer(self.num_words, lower=self.lower, oov_token=self.oov_token)
         tokenizer.fit_on_texts(texts)
         if len(tokenizer.word_index) == 0:
@@ -394,7 +407,7 @@ class TextClassifier:
                 ", ".join(f"{c}={w:.3g}" for c, w in zip(classes, weights, strict=True)),
             )
         timer = epoch_timer()
-        callbacks: list[Any] = [timer]
+        callbacks: list[Any] = [timer, stop_on_nonfinite(divergence_hints(self.config))]
         validation = None
         if validation_data is not None:
             val_texts, val_labels = validation_data

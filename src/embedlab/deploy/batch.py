@@ -42,6 +42,7 @@ from embedlab.data.readers import (
 from embedlab.data.sniff import TEXT_COLUMNS
 from embedlab.data.textio import check_encoding, iter_lines
 from embedlab.errors import DataError, EmbedlabError
+from embedlab.ownership import check_output
 
 INPUT_FORMATS: tuple[str, ...] = ("lines", "csv", "tsv", "jsonl")
 DEFAULT_CHUNK_SIZE = 8192  # texts read, predicted and written at a time
@@ -335,8 +336,7 @@ def predict_file(
     if batch_size < 1:
         raise EmbedlabError(f"`batch_size` must be positive. Received: batch_size={batch_size}")
     out = Path(out)
-    if out.exists() and not overwrite:
-        raise EmbedlabError(f"{out} already exists. Choose another --out or pass --overwrite.")
+    check_output(out, kind="predictions", inputs=[path, directory], overwrite=overwrite)
     chunks = iter_text_chunks(
         path, format=format, encoding=encoding, text_column=text_column, chunk_size=chunk_size
     )

@@ -195,8 +195,9 @@ def predict_file_dask(
     import dask.bag
 
     out = Path(out)
-    if out.exists() and not overwrite:
-        raise EmbedlabError(f"{out} already exists. Choose another --out or pass --overwrite.")
+    from embedlab.ownership import check_output
+
+    check_output(out, kind="predictions", inputs=[*paths, directory], overwrite=overwrite)
     files = [Path(p) for p in paths]
     for path in files:
         if not path.is_file():

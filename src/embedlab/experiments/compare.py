@@ -51,6 +51,7 @@ from embedlab.data import Dataset, kfold_indices, train_test_split
 from embedlab.errors import EmbedlabError, ModelConfigError
 from embedlab.experiments.report import summarize, write_report
 from embedlab.models.registry import MODES, PRETRAINED_MODES
+from embedlab.ownership import check_output
 from embedlab.pipeline import DataOptions, TrainOptions
 
 logger = logging.getLogger("embedlab")
@@ -211,6 +212,8 @@ def compare(
         )
     if patience is not None and patience < 0:
         raise EmbedlabError(f"`patience` must be >= 0. Received: patience={patience}")
+    sources = [part for part in (data, test) if part is not None and not isinstance(part, Dataset)]
+    check_output(out, kind="compare", inputs=[path for part in sources for path in part])
     dataset = data if isinstance(data, Dataset) else data_options.read(data)
     test_set = None
     if test is not None:
