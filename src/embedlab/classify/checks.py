@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from embedlab.errors import ModelConfigError
+from embedlab.data import Label
+from embedlab.errors import DataError, ModelConfigError
 
 LEARNING_RATE_MAX = 100.0
 """Largest learning rate accepted: Adadelta's default is 1.0 (Kim 2014); above
@@ -127,4 +129,52 @@ def check_fit_options(
             "Give more data or a larger `validation_split`.",
             UserWarning,
             stacklevel=3,
+        )
+
+
+def label_counts(labels: Sequence[Label]) -> Counter[str]:
+    """How many texts carry each label (a multi-label text counts once per label)."""
+    from embedlab.data import label_set
+
+    return Counter(name for label in labels for name in label_set(label))
+
+
+def check_labels_seen(train: Sequence[Label], test: Sequence[Label], *, where: str) -> None:
+    """Refuse, before training, test labels that the training part never has.
+
+    Args:
+        train: the training labels. test: the labels scored against them.
+        where: str. Names the test part in the message ("`test`", "fold 3 of 5").
+
+    Raises:
+        DataError: naming the unseen labels, their counts in the test part and
+            the labels training has.
+    """
+    seen = label_counts(train)
+    unseen = {name: n for name, n in sorted(label_counts(test).items()) if name not in seen}
+    if unseen:
+        shown = ", ".join(f"{name!r} ({n} texts)" for name, n in list(unseen.items())[:10])
+        raise DataError(
+            f"Labels of {where} that training never sees: {shown}. Training has "
+            f"{dict(sorted(seen.items()))}. A classifier cannot predict a label it was not "
+            "trained on: add such texts to the training data or drop them from the test data."
+        )
+
+
+def check_folds(labels: Sequence[Label], folds: int) -> None:
+    """Refuse a cross-validation where some class has fewer texts than `folds`.
+
+    With fewer, some folds test the class with none of it left to train on,
+    and others never test it at all.
+
+    Raises:
+        DataError: naming each such class and its count.
+    """
+    few = {name: n for name, n in sorted(label_counts(labels).items()) if n < folds}
+    if few:
+        shown = ", ".join(f"{name!r} has {n}" for name, n in few.items())
+        raise DataError(
+            f"{folds} folds need at least {folds} texts of every class; {shown}. Lower "
+            f"`folds` to {max(2, min(few.values()))} or fewer, or add texts of those classes "
+            "(or merge or drop them)."
         )

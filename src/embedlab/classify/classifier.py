@@ -242,6 +242,8 @@ class TextClassifier:
         self.metrics: dict[str, Any] | None = None
         self.best_epoch: int | None = None
         self.validation_indices: np.ndarray | None = None
+        # how the training labels were read (label_separator), so evaluate reads alike
+        self.data_info: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ fit
     def fit(
@@ -659,6 +661,7 @@ class TextClassifier:
                 "threshold": self.threshold,
             },
             "coverage": None if self.coverage is None else self.coverage.to_dict(),
+            "data_info": self.data_info,
             "keras_backend": import_keras().backend.backend(),
         }
 
@@ -709,6 +712,7 @@ class TextClassifier:
         clf.config = config
         clf.labels = list(data["labels"])
         clf.vectors_name = data.get("vectors")
+        clf.data_info = dict(data.get("data_info") or {})
         clf.coverage = Coverage.from_dict(data["coverage"]) if data.get("coverage") else None
         clf.tokenizer = Tokenizer.load(directory / saving.TOKENIZER_FILE)
         clf.keras_model = keras.saving.load_model(

@@ -22,7 +22,6 @@ Output: one JSON object a line, in input order::
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -33,6 +32,7 @@ from typing import IO, Any
 
 from embedlab.atomic import atomic_open
 from embedlab.data.readers import (
+    check_duplicate_columns,
     csv_records,
     find_column,
     guess_column,
@@ -148,6 +148,7 @@ def _records(
             if not header:
                 header = [field.strip() for field in fields]
                 column = _text_column(path, header, text_column)
+                check_duplicate_columns(path, header, [column])
             elif len(fields) != len(header):
                 fix = "check the quoting of this row" if format == "csv" else "TSV has no quoting"
                 raise DataError(
@@ -228,20 +229,22 @@ def format_rows(
     predicted: Sequence[Any],
     *,
     with_text: bool = True,
+    known: Sequence[int] | None = None,
 ) -> str:
     """The JSONL rows of one predicted chunk (`proba` rows follow `labels`).
 
     `predicted` is `TextClassifier.labels_of(proba)`: a label per text, or a
-    list of labels (written as ``labels``) for a multi-label classifier.
+    list of labels (written as ``labels``) for a multi-label classifier;
+    `known` the texts' `embedlab.classify.answers.known_words`. The rows are
+    `embedlab.classify.answers.prediction_record`'s, in strict JSON.
     """
-    lines = []
-    for (number, text), row, label in zip(chunk, proba.tolist(), predicted, strict=True):
-        record: dict[str, Any] = {"line": number}
-        if with_text:
-            record["text"] = text
-        record["labels" if isinstance(label, list) else "label"] = label
-        record["probabilities"] = dict(zip(labels, row, strict=True))
-        lines.append(json.dumps(record, ensure_ascii=False))
+    from embedlab.classify.answers import dumps, prediction_record
+
+    counts: Sequence[int | None] = [None] * len(chunk) if known is None else known
+    lines = [
+        dumps(prediction_record(labels, text, row, label, n, line=number, with_text=with_text))
+        for (number, text), row, label, n in zip(chunk, proba, predicted, counts, strict=True)
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -331,6 +334,7 @@ def predict_file(
     Example:
         >>> predict_file("runs/cnn", "reviews.jsonl", out="predictions.jsonl")
     """
+    from embedlab.classify.answers import known_words
     from embedlab.classify.classifier import TextClassifier
 
     if batch_size < 1:
@@ -350,9 +354,18 @@ def predict_file(
         with _progress(progress) as bar:
             task = bar.add_task("predict", total=total)
             for chunk in chunks:
-                proba = clf.predict_proba([text for _, text in chunk], batch_size=batch_size)
+                texts = [text for _, text in chunk]
+                proba = clf.predict_proba(texts, batch_size=batch_size)
+                known = known_words(clf, texts)
                 file.write(
-                    format_rows(clf.labels, chunk, proba, clf.labels_of(proba), with_text=with_text)
+                    format_rows(
+                        clf.labels,
+                        chunk,
+                        proba,
+                        clf.labels_of(proba),
+                        with_text=with_text,
+                        known=known,
+                    )
                 )
                 rows += len(chunk)
                 bar.update(task, completed=chunk[-1][0])

@@ -170,6 +170,7 @@ def create_app(
     from pydantic import BaseModel, ConfigDict, Field, StringConstraints
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
+    from embedlab.classify.answers import records
     from embedlab.classify.classifier import TextClassifier
     from embedlab.deploy.serve.batcher import (
         DirectPredictor,
@@ -205,10 +206,17 @@ def create_app(
         )
 
     class Prediction(BaseModel):
-        """The label of one text (its labels, multi-label) and the probability of every label."""
+        """The label of one text (its labels, multi-label) and the probability of every label.
 
-        label: str | list[str]
+        The keys and values of `embedlab.classify.answers.prediction_record`,
+        as the CLI prints them.
+        """
+
+        text: str
+        label: str | None = None
+        labels: list[str] | None = None
         probabilities: dict[str, float]
+        known_words: int
 
     class PredictResponse(BaseModel):
         """One prediction per text, in the order of the request."""
@@ -254,16 +262,11 @@ def create_app(
             headers=getattr(exc, "headers", None),
         )
 
-    @app.post("/predict", response_model=PredictResponse)
+    @app.post("/predict", response_model=PredictResponse, response_model_exclude_none=True)
     async def predict(request: PredictRequest) -> dict[str, Any]:
-        """Label and per-label probabilities of each text."""
+        """Label (``labels``, multi-label), per-label probabilities and known words of each text."""
         proba = await predictor.predict(request.texts)
-        return {
-            "predictions": [
-                {"label": label, "probabilities": dict(zip(labels, row.tolist(), strict=True))}
-                for label, row in zip(clf.labels_of(proba), proba, strict=True)
-            ]
-        }
+        return {"predictions": records(clf, request.texts, proba)}
 
     @app.get("/health")
     async def health() -> dict[str, str]:
