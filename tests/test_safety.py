@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_sentiment
+from conftest import make_sentiment, write_sentiment_csv
 from embedlab import TextClassifier
 from embedlab.errors import EmbedlabError
 from embedlab.ownership import check_output, check_replaceable
@@ -31,11 +31,8 @@ def refused(result: subprocess.CompletedProcess, words: str) -> bool:
     )
 
 
-def write_csv(path: Path, n: int = 40) -> Path:
-    texts, labels = make_sentiment(n, seed=5)
-    lines = ["text,label"] + [f'"{t}",{y}' for t, y in zip(texts, labels, strict=True)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+def write_csv(path: Path) -> Path:
+    return write_sentiment_csv(path, 40, seed=5)
 
 
 @pytest.fixture(scope="module")
