@@ -30,6 +30,14 @@ def make_sentiment(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
     return texts, labels
 
 
+def write_sentiment_csv(path: Path, n: int, seed: int = 0) -> Path:
+    """A ``text,label`` CSV of `make_sentiment(n, seed)` at `path`."""
+    texts, labels = make_sentiment(n, seed=seed)
+    lines = ["text,label"] + [f'"{t}",{y}' for t, y in zip(texts, labels, strict=True)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 @pytest.fixture(autouse=True)
 def isolated_embedlab_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

@@ -50,14 +50,15 @@ def test_only_write_modes_are_accepted(tmp_path):
 
 def test_a_directory_is_replaced_whole_and_only_when_asked(tmp_path):
     out = tmp_path / "clf"
+    saved = '{"format": "embedlab.classifier"}'  # overwrite replaces only embedlab's layouts
     with atomic_directory(out) as tmp:
-        (tmp / "config.json").write_text("1")
+        (tmp / "config.json").write_text(saved)
     with pytest.raises(EmbedlabError, match="already exists.*overwrite"), atomic_directory(out):
         pass
     with pytest.raises(RuntimeError), atomic_directory(out, overwrite=True) as tmp:
         (tmp / "config.json").write_text("half")
         raise RuntimeError("interrupted")
-    assert (out / "config.json").read_text() == "1"
+    assert (out / "config.json").read_text() == saved
     with atomic_directory(out, overwrite=True) as tmp:
         (tmp / "model.keras").write_text("2")
     assert sorted(p.name for p in out.iterdir()) == ["model.keras"]

@@ -113,12 +113,13 @@ def test_a_failure_late_in_a_big_file_keeps_the_old_output(tmp_path, saved_class
     path = tmp_path / "in.jsonl"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    out.write_text("previous results\n", encoding="utf-8")
+    previous = '{"line": 1, "label": "pos", "probabilities": {"neg": 0.1, "pos": 0.9}}\n'
+    out.write_text(previous, encoding="utf-8")  # earlier predictions: overwrite may replace them
     with pytest.raises(DataError, match=r"line 301: expected a JSON object"):
         predict_file(
             saved_classifier_dir, path, out=out, chunk_size=16, overwrite=True, progress=False
         )
-    assert out.read_text(encoding="utf-8") == "previous results\n"  # chunks were written, then
+    assert out.read_text(encoding="utf-8") == previous  # chunks were written, then
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl"]  # dropped
 
 
@@ -183,3 +184,24 @@ def test_multi_label_rows_hold_the_labels_over_the_threshold(tmp_path):
     assert [row["labels"] for row in rows] == expected
     assert all("label" not in row for row in rows)
     assert any(len(row["labels"]) > 1 for row in rows)
+
+
+def test_rows_say_how_many_words_the_model_knows(tmp_path, saved_classifier_dir):
+    from embedlab.classify.classifier import TextClassifier
+
+    path = tmp_path / "in.txt"
+    path.write_text("good film\nzzz qqq\n!!!\n", encoding="utf-8")
+    predict_file(saved_classifier_dir, path, out=tmp_path / "out.jsonl", progress=False)
+    rows = read_rows(tmp_path / "out.jsonl")
+    tokenizer = TextClassifier.load(saved_classifier_dir).tokenizer
+    assert [row["known_words"] for row in rows] == [
+        sum(w in tokenizer.word_index for w in text.split()) for text in ("good film", "", "")
+    ]
+    assert rows[1]["known_words"] == rows[2]["known_words"] == 0
+
+
+def test_a_header_naming_the_text_column_twice_is_refused(tmp_path, saved_classifier_dir):
+    path = tmp_path / "in.csv"
+    path.write_text("text,text\ngood film,bad film\n", encoding="utf-8")
+    with pytest.raises(DataError, match="'text' 2 times"):
+        predict_file(saved_classifier_dir, path, out=tmp_path / "out.jsonl", progress=False)

@@ -280,3 +280,62 @@ def test_train_sets_the_ngram_table_of_ngram_models(csv_data):
     )  # fmt: skip
     assert bad.returncode != 0 and "has no n-gram table" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_evaluate_reads_labels_as_training_read_them(tmp_path):
+    from conftest import make_topics
+
+    for name, n, seed in (("train.tsv", 200, 0), ("test.tsv", 60, 1)):
+        texts, labels = make_topics(n, seed=seed)
+        lines = ["text\tlabel"] + [
+            f"{t}\t{'|'.join(y)}" for t, y in zip(texts, labels, strict=True)
+        ]
+        (tmp_path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    embedlab(
+        "train", "train.tsv", "--test", "test.tsv", "--label-separator", "|", "--model", "average",
+        "--epochs", "2", "--embedding-dim", "8", "--out", "run", cwd=tmp_path,
+    )  # fmt: skip
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    ev = embedlab("evaluate", "run", "test.tsv", "--json", cwd=tmp_path)  # no --label-separator
+    assert json.loads(ev.stdout)["micro_f1"] == metrics["micro_f1"]
+
+
+def test_test_labels_unseen_in_training_fail_before_training(csv_data):
+    (csv_data / "odd.csv").write_text("text,label\ngood film,pos\nso so,meh\nfair,meh\n")
+    run = embedlab(
+        "train", "train.csv", "--test", "odd.csv", "--out", "x", cwd=csv_data, check=False
+    )
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "'meh' (2 texts)" in run.stderr and "Epoch" not in run.stderr
+    assert not (csv_data / "x").exists()
+
+
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (("--learning-rate", "1e30"), "`learning_rate` must be"),
+        (("--learning-rate", "nan"), "`learning_rate` must be"),
+        (("--learning-rate", "-1"), "`learning_rate` must be"),
+        (("--threshold", "0.3"), "`threshold` applies to multi-label"),
+    ],
+)
+def test_options_out_of_range_or_doing_nothing_are_refused(csv_data, args, words):
+    run = embedlab("train", "train.csv", *args, "--out", "x", cwd=csv_data, check=False)
+    assert run.returncode == 2 and words in run.stderr and "Traceback" not in run.stderr
+    assert not (csv_data / "x").exists()
+
+
+def test_compare_refuses_a_class_with_fewer_texts_than_folds(csv_data):
+    lines = (csv_data / "train.csv").read_text().splitlines()[:41] + ["rare one,rare"]
+    (csv_data / "rare.csv").write_text("\n".join(lines) + "\n")
+    run = embedlab(
+        "compare", "rare.csv", "--models", "average", "--modes", "rand", "--folds", "5",
+        "--out", "cmp", cwd=csv_data, check=False,
+    )  # fmt: skip
+    assert run.returncode == 2 and "'rare' has 1" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_header_naming_the_label_column_twice_is_refused(csv_data):
+    (csv_data / "dup.csv").write_text("text,label,label\ngood film,pos,neg\nbad film,neg,pos\n")
+    run = embedlab("train", "dup.csv", "--out", "x", cwd=csv_data, check=False)
+    assert run.returncode == 2 and "'label' 2 times" in run.stderr

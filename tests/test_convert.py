@@ -10,7 +10,7 @@ from gensim.models import KeyedVectors
 from typer.testing import CliRunner
 
 from embedlab.cli import app
-from embedlab.errors import VectorFileError
+from embedlab.errors import EmbedlabError, VectorFileError
 from embedlab.vectors import load_vectors
 from embedlab.vectors.npy import read_npy_pair, vocab_path, write_npy_pair
 
@@ -99,8 +99,8 @@ def test_bad_target_is_a_usage_error(kv, tmp_path):
     assert result.exit_code == 2
     assert "glove, word2vec, word2vec-bin, npy" in result.output
     result = convert(src, tmp_path / "out.txt", "--to", "npy")
-    assert isinstance(result.exception, ValueError)
-    assert "must end in .npy" in str(result.exception)
+    assert isinstance(result.exception, EmbedlabError)  # the CLI's `error:`, exit 2
+    assert "ends in .npy" in str(result.exception)
     assert list(tmp_path.iterdir()) == [src]
 
 

@@ -371,5 +371,19 @@ def test_multi_label_predictions_list_the_labels_over_the_threshold(tmp_path):
     with TestClient(create_app(directory)) as client:
         reply = client.post("/predict", json={"texts": texts[:20]})
     assert reply.status_code == 200
-    assert [p["label"] for p in reply.json()["predictions"]] == expected
-    assert any(len(p["label"]) > 1 for p in reply.json()["predictions"])
+    assert [p["labels"] for p in reply.json()["predictions"]] == expected  # as the CLI says
+    assert any(len(p["labels"]) > 1 for p in reply.json()["predictions"])
+
+
+def test_a_text_with_no_known_word_gets_finite_probabilities_and_says_so(saved, reference):
+    with TestClient(create_app(saved)) as client:
+        reply = client.post("/predict", json={"texts": ["", "!!!", "zzz qqq", "superb film"]})
+    assert reply.status_code == 200
+    predictions = json.loads(reply.text, parse_constant=lambda c: pytest.fail(f"{c} in JSON"))[
+        "predictions"
+    ]
+    assert [p["known_words"] for p in predictions[:3]] == [0, 0, 0]
+    assert predictions[3]["known_words"] == 2
+    for p in predictions:
+        assert np.isfinite(list(p["probabilities"].values())).all()
+        assert p["label"] == max(p["probabilities"], key=p["probabilities"].get)

@@ -85,14 +85,19 @@ def atomic_directory(path: str | os.PathLike[str], *, overwrite: bool = False) -
         The temporary directory to write into.
 
     Raises:
-        EmbedlabError: if `path` exists and `overwrite` is False.
+        EmbedlabError: if `path` exists and `overwrite` is False, or exists
+            and is not a folder embedlab wrote (`embedlab.ownership`).
     """
-    final = Path(path)
+    final = Path(os.path.abspath(path))  # `..` folded: ".." has no name to rename by
     if final.exists() and not overwrite:
         raise EmbedlabError(
-            f"{final} already exists. Choose another output directory or pass overwrite "
+            f"{path} already exists. Choose another output directory or pass overwrite "
             "(CLI: --overwrite) to replace it."
         )
+    if final.exists():
+        from embedlab.ownership import check_replaceable
+
+        check_replaceable(path)  # only a folder embedlab wrote, never the working directory
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.with_name(f".{final.name}.{secrets.token_hex(4)}.tmp")
     tmp.mkdir()  # mode 0o777 less the umask, as a plain mkdir

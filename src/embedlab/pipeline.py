@@ -6,16 +6,19 @@ returns plain results; the CLI only parses arguments and prints.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from embedlab.classify.checks import check_labels_seen
 from embedlab.classify.classifier import DEFAULT_THRESHOLD, TextClassifier
 from embedlab.classify.training import ClassWeight
 from embedlab.data import Dataset, Label, read_dataset, train_test_split
 from embedlab.errors import EmbedlabError
+from embedlab.ownership import check_output
 
 logger = logging.getLogger("embedlab")
 
@@ -147,6 +150,7 @@ def train(
     """
     if test and test_split is not None:
         raise EmbedlabError("Give either `test` data or `test_split`, not both.")
+    check_output(out, kind="classifier", inputs=[*data, *(test or [])], overwrite=overwrite)
     dataset = data_options.read(data)
     if test:
         train_set, test_set = dataset, data_options.read(test, min_classes=1)
@@ -155,6 +159,8 @@ def train(
         if not 0.0 < fraction < 1.0:
             raise EmbedlabError(f"`test_split` must be in (0, 1). Received: test_split={fraction}")
         train_set, test_set = train_test_split(dataset, test_size=fraction, seed=options.seed)
+    where = "`test`" if test else f"the `test_split` part ({len(test_set)} texts)"
+    check_labels_seen(train_set.labels, test_set.labels, where=where)
     logger.info(
         "data: %d training texts, %d test texts, classes: %s",
         len(train_set),
@@ -162,6 +168,7 @@ def train(
         ", ".join(train_set.classes),
     )
     clf = options.classifier()
+    clf.data_info = {"label_separator": data_options.label_separator}
     options.fit(clf, train_set, verbose=verbose)
     metrics = clf.evaluate(test_set.texts, test_set.labels)
     if options.data_parallel:
@@ -197,6 +204,7 @@ def evaluate(
     `threshold` (multi-label only) overrides the saved one.
     """
     clf = TextClassifier.load(directory)
+    data_options = remembered_label_separator(clf, data_options)
     dataset = data_options.read(data, min_classes=1)
     return clf.evaluate(dataset.texts, dataset.labels, threshold=threshold)
 
@@ -215,6 +223,18 @@ def predict(
         {label: float(p) for label, p in zip(clf.labels, row, strict=True)} for row in proba
     ]
     return labels, probabilities
+
+
+def remembered_label_separator(clf: TextClassifier, data_options: DataOptions) -> DataOptions:
+    """`data_options` reading labels as `clf`'s training labels were read.
+
+    A classifier trained with a `label_separator` reads its test labels with
+    the same one unless another is given.
+    """
+    saved = clf.data_info.get("label_separator")
+    if data_options.label_separator is None and saved is not None:
+        return dataclasses.replace(data_options, label_separator=saved)
+    return data_options
 
 
 def _mean(values: Sequence[float]) -> float | None:

@@ -12,6 +12,7 @@ import numpy as np
 
 from embedlab._keras import import_keras
 from embedlab.classify import saving
+from embedlab.classify.checks import NUMERIC_OPTIONS, check_fit_options, check_numbers
 from embedlab.classify.estimator import EstimatorMixin
 from embedlab.classify.matrix import OOV_INITS, Coverage, build_embedding_matrix
 from embedlab.classify.metrics import classification_report, multilabel_report
@@ -20,8 +21,10 @@ from embedlab.classify.training import (
     ClassWeight,
     compute_class_weight,
     dev_split,
+    divergence_hints,
     early_stopping,
     epoch_timer,
+    stop_on_nonfinite,
 )
 from embedlab.data import Label, label_set
 from embedlab.errors import DataError, EmbedlabError, ModelConfigError
@@ -179,6 +182,7 @@ class TextClassifier(EstimatorMixin):
         edge_padding: bool = False,
     ) -> None:
         model_defaults(model)  # raises on an unknown name, listing the choices
+        check_numbers(**{k: v for k, v in locals().items() if k in NUMERIC_OPTIONS})
         check_model_options(
             model,
             ngram_buckets=ngram_buckets,
@@ -311,6 +315,7 @@ class TextClassifier(EstimatorMixin):
             ModelConfigError: for contradictory or invalid training options.
         """
         keras = import_keras()
+        check_numbers(epochs=epochs, validation_split=validation_split, patience=patience)
         texts, y_labels, multi = self._check_training_data(texts, labels)
         _check_fit_options(
             epochs=epochs,
@@ -328,6 +333,14 @@ class TextClassifier(EstimatorMixin):
 
         texts, y_labels, validation_data = self._hold_out_dev(
             texts, y_labels, validation_data, validation_split
+        )
+        check_fit_options(
+            multi_label=multi,
+            threshold=self.threshold,
+            default_threshold=DEFAULT_THRESHOLD,
+            patience=patience,
+            n_train=len(texts),
+            n_dev=0 if validation_data is None else len(validation_data[0]),
         )
         self.tokenizer = self._fit_tokenizer(texts)
         sequences = self.tokenizer.texts_to_sequences(texts)
@@ -473,7 +486,7 @@ class TextClassifier(EstimatorMixin):
         """Train the compiled model; record ``self.history`` and ``self.best_epoch``."""
         assert self.config is not None
         timer = epoch_timer()
-        callbacks: list[Any] = [timer]
+        callbacks: list[Any] = [timer, stop_on_nonfinite(divergence_hints(self.config))]
         validation = None
         if validation_data is not None:
             val_texts, val_labels = validation_data

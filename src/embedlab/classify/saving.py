@@ -68,9 +68,9 @@ IN_MEMORY_VECTORS = "in-memory"
 
 
 def write_json(path: str | os.PathLike[str], data: Any) -> None:
-    """Write `data` as indented JSON to `path` atomically (temp file + rename)."""
+    """Write `data` as indented, strict JSON (no NaN) to `path` atomically (temp file + rename)."""
     with atomic_open(path) as f:
-        json.dump(data, f, indent=2, ensure_ascii=False)
+        json.dump(data, f, indent=2, ensure_ascii=False, allow_nan=False)
         f.write("\n")
 
 

@@ -191,3 +191,66 @@ def parse_class_weight(text: str | None) -> ClassWeight:
             )
         weights[label.strip()] = weight
     return weights
+
+
+class TrainingDivergedError(ModelConfigError):
+    """Training reached a loss that is not a finite number (NaN or infinite)."""
+
+
+def diverged_message(name: str, value: float, epoch: int, *, hints: Sequence[str] = ()) -> str:
+    """The message of a `TrainingDivergedError`: what went non-finite, when, and likely causes."""
+    causes = [
+        "a learning rate too high for this optimizer (try the default: leave "
+        "`learning_rate` out, or 10 times lower)",
+        *hints,
+        "texts or labels the model cannot use (check the data file)",
+    ]
+    return (
+        f"Training diverged: {name} is {value} in epoch {epoch + 1}; nothing was saved. "
+        f"Likely causes: {'; '.join(causes)}."
+    )
+
+
+def stop_on_nonfinite(hints: Sequence[str] = ()) -> Any:
+    """A Keras callback that raises `TrainingDivergedError` on a non-finite loss.
+
+    The training loss is checked after each batch and the dev loss after
+    each epoch, before early stopping sees it, so a NaN epoch is never
+    recorded as the best one and a diverged model never reaches `save`.
+
+    Args:
+        hints: sequence of str. More likely causes to name, specific to the
+            options in use (e.g. ``naive_bayes``).
+    """
+    keras = import_keras()
+
+    class StopOnNonFinite(keras.callbacks.Callback):  # type: ignore[misc,name-defined]
+        def __init__(self) -> None:
+            super().__init__()
+            self.epoch = 0
+
+        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+            self.epoch = epoch
+
+        def _check(self, logs: Any, keys: Sequence[str]) -> None:
+            for key in keys:
+                value = (logs or {}).get(key)
+                if value is not None and not np.isfinite(float(value)):
+                    raise TrainingDivergedError(
+                        diverged_message(key, float(value), self.epoch, hints=hints)
+                    )
+
+        def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+            self._check(logs, ("loss",))
+
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            self._check(logs, ("loss", "val_loss"))
+
+    return StopOnNonFinite()
+
+
+def divergence_hints(config: Any) -> list[str]:
+    """Likely causes of a diverged training specific to `config` (a `ModelConfig`)."""
+    if getattr(config, "naive_bayes", False):
+        return ["`naive_bayes` ratios on this data (try without `naive_bayes`)"]
+    return []

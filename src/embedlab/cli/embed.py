@@ -137,7 +137,7 @@ def embed_train(
     }
     if result.losses:
         summary["loss"] = result.losses[-1]
-    typer.echo(json.dumps(summary))
+    typer.echo(json.dumps(summary, allow_nan=False))
 
 
 def vectors_evaluate(
@@ -169,7 +169,7 @@ def vectors_evaluate(
         restrict_vocab=restrict,
     )
     if as_json:
-        typer.echo(json.dumps(result))
+        typer.echo(json.dumps(result, allow_nan=False))
         return
     analogy = result["analogy"]
     if analogy is not None:

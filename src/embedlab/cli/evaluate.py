@@ -44,7 +44,7 @@ def evaluate(
         threshold=threshold,
     )
     if as_json:
-        typer.echo(json.dumps(metrics, indent=2))
+        typer.echo(json.dumps(metrics, indent=2, allow_nan=False))
         return
     if metrics.get("multi_label"):
         typer.echo(f"subset accuracy  {metrics['accuracy']:.4f}  on {metrics['n_test']} texts")

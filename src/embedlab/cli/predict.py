@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -21,7 +20,7 @@ def predict(
     texts: Annotated[Optional[list[str]], typer.Argument(help="Texts to classify.")] = None,  # noqa: UP045
     file: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option(help="Read texts from this file (one a line, or csv/tsv/jsonl with --out)."),
+        typer.Option(help="Read texts from this file: one a line, or csv/tsv/jsonl (sniffed)."),
     ] = None,
     encoding: EncodingOpt = "utf-8",
     as_json: Annotated[
@@ -44,7 +43,7 @@ def predict(
     ] = None,
     format: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(help="With --out: lines|csv|tsv|jsonl; sniffed if absent."),
+        typer.Option(help="Format of --file: lines|csv|tsv|jsonl; sniffed if absent."),
     ] = None,
     text_column: TextColOpt = None,
     batch_size: Annotated[
@@ -60,8 +59,9 @@ def predict(
     ] = None,
 ) -> None:
     """Print the label of each text, one a line; or, with --file and --out, write a JSONL file."""
-    from embedlab import pipeline
-    from embedlab.data import read_texts
+    from embedlab.classify.answers import dumps, records
+    from embedlab.classify.classifier import TextClassifier
+    from embedlab.deploy.batch import iter_text_chunks
 
     if out is not None:
         from embedlab.deploy import batch
@@ -105,16 +105,24 @@ def predict(
                 explain=explain,
             )
         typer.echo(
-            json.dumps(
+            dumps(
                 {"rows": result.rows, "out": str(result.out), "seconds": round(result.seconds, 3)}
             )
         )
         return
-    if format or text_column or scheduler:
-        raise EmbedlabError("--format, --text-column and --scheduler go with --file and --out.")
+    if scheduler:
+        raise EmbedlabError("--scheduler goes with --file and --out.")
+    if (format or text_column) and file is None:
+        raise EmbedlabError("--format and --text-column describe --file: give --file.")
     items = list(texts or [])
+    lines: list[int | None] = [None] * len(items)
     if file is not None:
-        items.extend(read_texts(file, encoding=encoding))
+        # parsed as `--out` parses it: CSV/TSV/JSONL by their text column, not raw lines
+        for chunk in iter_text_chunks(
+            file, format=format, encoding=encoding, text_column=text_column
+        ):
+            lines.extend(number for number, _ in chunk)
+            items.extend(text for _, text in chunk)
     if not items:
         raise EmbedlabError("No texts to classify: give texts as arguments or --file PATH.")
     if explain:
@@ -122,10 +130,10 @@ def predict(
 
         echo_explained(directory, items, threshold=threshold, as_json=as_json)
         return
-    labels, probabilities = pipeline.predict(directory, items, threshold=threshold)
-    for text, label, proba in zip(items, labels, probabilities, strict=True):
+    clf = TextClassifier.load(directory)
+    for row in records(clf, items, clf.predict_proba(items), threshold=threshold, lines=lines):
         if as_json:
-            key = "labels" if isinstance(label, list) else "label"
-            typer.echo(json.dumps({"text": text, key: label, "probabilities": proba}))
+            typer.echo(dumps(row))
         else:
+            label = row.get("labels", row.get("label"))
             typer.echo(label_separator.join(label) if isinstance(label, list) else label)

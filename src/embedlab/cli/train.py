@@ -158,4 +158,4 @@ def train(
             verbose=1 if sys.stderr.isatty() else 2,
         )
     keys = ("accuracy", "macro_f1", "micro_f1", "n_test", "best_epoch")
-    typer.echo(json.dumps({key: metrics[key] for key in keys if key in metrics}))
+    typer.echo(json.dumps({key: metrics[key] for key in keys if key in metrics}, allow_nan=False))

@@ -61,6 +61,9 @@ def vectors_convert(
         typer.Option("--from", help="Format of SRC; sniffed from its content if absent."),
     ] = None,
     encoding: Annotated[str, typer.Option(help="Encoding of SRC's words.")] = "utf-8",
+    overwrite: Annotated[
+        bool, typer.Option(help="Replace OUT if it exists (only a vector file embedlab wrote).")
+    ] = False,
 ) -> None:
     """Convert vectors between GloVe text, word2vec text/binary and an .npy matrix + words.
 
@@ -69,9 +72,16 @@ def vectors_convert(
     """
     if to not in CONVERT_FORMATS:
         raise typer.BadParameter(f"must be one of {', '.join(CONVERT_FORMATS)}", param_hint="--to")
+    from embedlab.ownership import check_output
     from embedlab.vectors import load_vectors, save_vectors
-    from embedlab.vectors.npy import write_npy_pair
+    from embedlab.vectors.npy import NPY_SUFFIX, write_npy_pair
 
+    if to == "npy" and out.suffix.lower() != NPY_SUFFIX:
+        raise EmbedlabError(
+            f"--to npy writes a matrix file whose name ends in .npy (the words go beside it): "
+            f"name OUT like {out.with_suffix(NPY_SUFFIX)}. Received: {out}"
+        )
+    check_output(out, kind="vectors", inputs=[src], overwrite=overwrite)
     vectors = load_vectors(src, format=from_format, encoding=encoding)
     if to == "npy":
         written = write_npy_pair(vectors, out)

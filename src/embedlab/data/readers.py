@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -155,6 +156,7 @@ def _extract(path: Path, names: list[str], rows: Rows, want: _Columns) -> Part:
     if not rows:
         raise DataError(f"{path}: holds no rows; give it a header line and one row per text.")
     text, label = _pick_columns(path, names, rows, want)
+    check_duplicate_columns(path, names, [i for i in (text, label) if i is not None])
     texts = [_field(row[text], path, line, "text", names[text]) for line, row in rows]
     if label is None:
         return texts, None
@@ -177,6 +179,36 @@ def csv_records(path: Path, lines: Iterator[str]) -> Iterator[tuple[int, list[st
             ) from None
         yield start, fields
         start = reader.line_num + 1
+
+
+def check_duplicate_columns(path: Path, names: list[str], used: list[int]) -> None:
+    """Refuse a header naming a used column twice; warn of other repeated names.
+
+    ``text,label,label`` used to read the first ``label`` silently.
+
+    Raises:
+        DataError: if the name of a column in `used` appears more than once.
+
+    Warns:
+        UserWarning: for a repeated name of a column that is not read.
+    """
+    where: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        where.setdefault(name, []).append(i)
+    repeated = {name: places for name, places in where.items() if len(places) > 1}
+    for name, places in repeated.items():
+        columns = " and ".join(str(i + 1) for i in places)
+        if any(i in used for i in places):
+            raise DataError(
+                f"{path} line 1: the header names column {name!r} {len(places)} times "
+                f"(columns {columns}), so which one to read is unclear; rename the others."
+            )
+        warnings.warn(
+            f"{path} line 1: the header names column {name!r} {len(places)} times "
+            f"(columns {columns}); it is not read.",
+            UserWarning,
+            stacklevel=2,
+        )
 
 
 def _read_table(path: Path, encoding: str, delimiter: str, want: _Columns) -> Part:

@@ -22,7 +22,6 @@ Output: one JSON object a line, in input order::
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -33,6 +32,7 @@ from typing import IO, Any
 
 from embedlab.atomic import atomic_open
 from embedlab.data.readers import (
+    check_duplicate_columns,
     csv_records,
     find_column,
     guess_column,
@@ -42,6 +42,7 @@ from embedlab.data.readers import (
 from embedlab.data.sniff import TEXT_COLUMNS
 from embedlab.data.textio import check_encoding, iter_lines
 from embedlab.errors import DataError, EmbedlabError
+from embedlab.ownership import check_output
 
 INPUT_FORMATS: tuple[str, ...] = ("lines", "csv", "tsv", "jsonl")
 DEFAULT_CHUNK_SIZE = 8192  # texts read, predicted and written at a time
@@ -147,6 +148,7 @@ def _records(
             if not header:
                 header = [field.strip() for field in fields]
                 column = _text_column(path, header, text_column)
+                check_duplicate_columns(path, header, [column])
             elif len(fields) != len(header):
                 fix = "check the quoting of this row" if format == "csv" else "TSV has no quoting"
                 raise DataError(
@@ -227,27 +229,34 @@ def format_rows(
     predicted: Sequence[Any],
     *,
     with_text: bool = True,
+    known: Sequence[int] | None = None,
     explanations: Sequence[dict[str, Any]] | None = None,
 ) -> str:
     """The JSONL rows of one predicted chunk (`proba` rows follow `labels`).
 
     `predicted` is `TextClassifier.labels_of(proba)`: a label per text, or a
-    list of labels (written as ``labels``) for a multi-label classifier.
-    `explanations` (one dict per text, `embedlab.inspect.explain`) are written
-    as each row's ``explanation``.
+    list of labels (written as ``labels``) for a multi-label classifier;
+    `known` the texts' `embedlab.classify.answers.known_words`; `explanations`
+    (one dict per text, `embedlab.inspect.explain`) are written as each row's
+    ``explanation``. The rows are `embedlab.classify.answers.prediction_record`'s,
+    in strict JSON.
     """
-    lines = []
-    for i, ((number, text), row, label) in enumerate(
-        zip(chunk, proba.tolist(), predicted, strict=True)
-    ):
-        record: dict[str, Any] = {"line": number}
-        if with_text:
-            record["text"] = text
-        record["labels" if isinstance(label, list) else "label"] = label
-        record["probabilities"] = dict(zip(labels, row, strict=True))
-        if explanations is not None:
-            record["explanation"] = explanations[i]
-        lines.append(json.dumps(record, ensure_ascii=False))
+    from embedlab.classify.answers import dumps, prediction_record
+
+    counts: Sequence[int | None] = [None] * len(chunk) if known is None else known
+    notes: Sequence[dict[str, Any] | None] = (
+        [None] * len(chunk) if explanations is None else explanations
+    )
+    lines = [
+        dumps(
+            prediction_record(
+                labels, text, row, label, n, line=number, with_text=with_text, explanation=note
+            )
+        )
+        for (number, text), row, label, n, note in zip(
+            chunk, proba, predicted, counts, notes, strict=True
+        )
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -341,13 +350,13 @@ def predict_file(
     Example:
         >>> predict_file("runs/cnn", "reviews.jsonl", out="predictions.jsonl")
     """
+    from embedlab.classify.answers import known_words
     from embedlab.classify.classifier import TextClassifier
 
     if batch_size < 1:
         raise EmbedlabError(f"`batch_size` must be positive. Received: batch_size={batch_size}")
     out = Path(out)
-    if out.exists() and not overwrite:
-        raise EmbedlabError(f"{out} already exists. Choose another --out or pass --overwrite.")
+    check_output(out, kind="predictions", inputs=[path, directory], overwrite=overwrite)
     chunks = iter_text_chunks(
         path, format=format, encoding=encoding, text_column=text_column, chunk_size=chunk_size
     )
@@ -368,6 +377,7 @@ def predict_file(
                     from embedlab.inspect.explain import explain as explain_texts
 
                     notes = [e.to_dict() for e in explain_texts(clf, texts)]
+                known = known_words(clf, texts)
                 file.write(
                     format_rows(
                         clf.labels,
@@ -375,6 +385,7 @@ def predict_file(
                         proba,
                         clf.labels_of(proba),
                         with_text=with_text,
+                        known=known,
                         explanations=notes,
                     )
                 )

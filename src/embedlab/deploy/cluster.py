@@ -81,6 +81,8 @@ def _predict_partition(
     starts). A bad record is sent back as ``bad`` for the client to report
     with its absolute line number.
     """
+    from embedlab.classify.answers import known_words
+
     plugin: Any = get_worker().plugins[name]
     clf = plugin.classifier
     path = records[0][1] if records else ""
@@ -107,6 +109,7 @@ def _predict_partition(
         "proba": proba,
         "labels": clf.labels,
         "predicted": clf.labels_of(proba),
+        "known": known_words(clf, texts),
     }
 
 
@@ -195,8 +198,9 @@ def predict_file_dask(
     import dask.bag
 
     out = Path(out)
-    if out.exists() and not overwrite:
-        raise EmbedlabError(f"{out} already exists. Choose another --out or pass --overwrite.")
+    from embedlab.ownership import check_output
+
+    check_output(out, kind="predictions", inputs=[*paths, directory], overwrite=overwrite)
     files = [Path(p) for p in paths]
     for path in files:
         if not path.is_file():
@@ -263,7 +267,14 @@ def _write_partition(
         return 0
     chunk = [(offset + n, text) for n, text in zip(result["numbers"], result["texts"], strict=True)]
     proba = np.asarray(result["proba"])
-    rows = format_rows(result["labels"], chunk, proba, result["predicted"], with_text=with_text)
+    rows = format_rows(
+        result["labels"],
+        chunk,
+        proba,
+        result["predicted"],
+        with_text=with_text,
+        known=result.get("known"),
+    )
     file.write(rows)
     return len(chunk)
 

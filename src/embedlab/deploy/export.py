@@ -36,6 +36,7 @@ from embedlab._keras import import_keras
 from embedlab.atomic import atomic_directory
 from embedlab.classify import saving
 from embedlab.errors import EmbedlabError
+from embedlab.ownership import check_output
 
 EXPORT_FORMATS: tuple[str, ...] = ("onnx", "savedmodel")
 ONNX_FILE = "model.onnx"
@@ -104,6 +105,7 @@ def export_classifier(
     Example:
         >>> export_classifier("runs/cnn", format="onnx", out="runs/cnn-onnx")
     """
+    check_output(out, kind="export", inputs=[directory], overwrite=overwrite)
     saved = saving.read_config(directory)
     keras = import_keras()
     backend = keras.backend.backend()

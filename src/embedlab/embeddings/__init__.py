@@ -223,6 +223,10 @@ def train_vectors(
             f"{', '.join(existing)} already exist{'s' if len(existing) == 1 else ''}; "
             "pass overwrite=True (--overwrite) to replace it."
         )
+    from embedlab.ownership import check_output
+
+    for target in targets:  # never an input, the working directory, or a file we did not write
+        check_output(target, kind="vectors", inputs=corpus.paths, overwrite=overwrite)
     for target in targets:
         if not target.parent.is_dir():
             raise ValueError(f"{target}: the folder {target.parent} does not exist.")

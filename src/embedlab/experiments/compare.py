@@ -47,10 +47,12 @@ from pathlib import Path
 from typing import Any
 
 from embedlab.classify import saving
+from embedlab.classify.checks import check_folds, check_labels_seen
 from embedlab.data import Dataset, kfold_indices, train_test_split
 from embedlab.errors import EmbedlabError, ModelConfigError
 from embedlab.experiments.report import summarize, write_report
 from embedlab.models.registry import MODES, PRETRAINED_MODES
+from embedlab.ownership import check_output
 from embedlab.pipeline import DataOptions, TrainOptions
 
 logger = logging.getLogger("embedlab")
@@ -211,6 +213,8 @@ def compare(
         )
     if patience is not None and patience < 0:
         raise EmbedlabError(f"`patience` must be >= 0. Received: patience={patience}")
+    sources = [part for part in (data, test) if part is not None and not isinstance(part, Dataset)]
+    check_output(out, kind="compare", inputs=[path for part in sources for path in part])
     dataset = data if isinstance(data, Dataset) else data_options.read(data)
     test_set = None
     if test is not None:
@@ -272,13 +276,18 @@ def _splits(
 ) -> list[tuple[Dataset, Dataset, list[int] | None]]:
     """(train part, test part, test indices into `dataset` or None) for each fold."""
     if test is not None:
+        check_labels_seen(dataset.labels, test.labels, where="`test`")
         return [(dataset, test, None)]
     assert folds is not None
+    check_folds(dataset.labels, folds)
     try:
         indices = kfold_indices(dataset.labels, n_folds=folds, seed=seed)
     except ValueError as e:
         raise EmbedlabError(f"--folds: {e}") from None
-    return [(dataset.subset(tr), dataset.subset(te), te.tolist()) for tr, te in indices]
+    parts = [(dataset.subset(tr), dataset.subset(te), te.tolist()) for tr, te in indices]
+    for i, (train, test_part, _) in enumerate(parts):
+        check_labels_seen(train.labels, test_part.labels, where=f"fold {i + 1} of {folds}")
+    return parts
 
 
 def _fingerprint(dataset: Dataset) -> dict[str, Any]:

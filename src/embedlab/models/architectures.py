@@ -45,7 +45,9 @@ def _flatten(x: Any, config: ModelConfig) -> Any:
 
 @register_model("average", masking=True, description="bag of embeddings: masked mean -> Dense")
 def _average(x: Any, config: ModelConfig) -> Any:
-    return import_keras().layers.GlobalAveragePooling1D(name="average")(x)
+    from embedlab.models.layers import masked_mean_class
+
+    return masked_mean_class()(name="average")(x)  # the mean over no words is 0, not NaN
 
 
 @register_model("lstm", masking=True, description="LSTM (--layers N stacks them)")

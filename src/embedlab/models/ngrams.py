@@ -233,7 +233,10 @@ def naive_bayes_ratios(
 
 def custom_objects() -> dict[str, Any]:
     """The custom layers a saved embedlab model may hold, for `keras.saving.load_model`."""
+    from embedlab.models.layers import masked_mean_class
+
     return {
+        "embedlab>MaskedMean": masked_mean_class(),
         "embedlab>HashedNgramBag": ngram_layer_class(),
         "embedlab>HashedNgramLinear": linear_layer_class(),
     }

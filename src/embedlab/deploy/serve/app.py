@@ -174,6 +174,7 @@ def create_app(
     from pydantic import BaseModel, ConfigDict, Field, StringConstraints
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
+    from embedlab.classify.answers import records
     from embedlab.classify.classifier import TextClassifier
     from embedlab.deploy.serve.batcher import (
         DirectPredictor,
@@ -214,10 +215,17 @@ def create_app(
         )
 
     class Prediction(BaseModel):
-        """The label of one text (its labels, multi-label) and the probability of every label."""
+        """The label of one text (its labels, multi-label) and the probability of every label.
 
-        label: str | list[str]
+        The keys and values of `embedlab.classify.answers.prediction_record`,
+        as the CLI prints them.
+        """
+
+        text: str
+        label: str | None = None
+        labels: list[str] | None = None
         probabilities: dict[str, float]
+        known_words: int
         explanation: dict[str, Any] | None = None
 
     class PredictResponse(BaseModel):
@@ -266,19 +274,15 @@ def create_app(
 
     @app.post("/predict", response_model=PredictResponse, response_model_exclude_none=True)
     async def predict(request: PredictRequest) -> dict[str, Any]:
-        """Label and per-label probabilities of each text (and, asked, token contributions)."""
+        """Label or ``labels``, probabilities, known words (and, asked, contributions)."""
         proba = await predictor.predict(request.texts)
-        predictions = [
-            {"label": label, "probabilities": dict(zip(labels, row.tolist(), strict=True))}
-            for label, row in zip(clf.labels_of(proba), proba, strict=True)
-        ]
+        explanations = None
         if request.explain:
             from embedlab.inspect.explain import explain
 
             explained = await asyncio.to_thread(explain, clf, request.texts)
-            for prediction, explanation in zip(predictions, explained, strict=True):
-                prediction["explanation"] = _finite(explanation.to_dict())
-        return {"predictions": predictions}
+            explanations = [_finite(e.to_dict()) for e in explained]
+        return {"predictions": records(clf, request.texts, proba, explanations=explanations)}
 
     add_inspect_routes(app, clf)
 
