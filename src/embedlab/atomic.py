@@ -90,8 +90,8 @@ def atomic_directory(path: str | os.PathLike[str], *, overwrite: bool = False) -
     final = Path(path)
     if final.exists() and not overwrite:
         raise EmbedlabError(
-            f"{final} already exists. Choose another output directory or pass overwrite "
-            "(CLI: --overwrite) to replace it."
+            f"{final} already exists. Choose another output directory or pass `overwrite` "
+            "to replace it."
         )
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.with_name(f".{final.name}.{secrets.token_hex(4)}.tmp")

@@ -22,3 +22,8 @@ class VectorFileError(EmbedlabError, ValueError):
 
 class ModelConfigError(EmbedlabError, ValueError):
     """An unknown model name, embedding mode or invalid model option."""
+
+
+class SavedFileError(EmbedlabError, ValueError):
+    """A file embedlab wrote (a saved classifier's ``config.json`` or
+    ``tokenizer.json``) that is missing, corrupt or of another version."""

@@ -168,8 +168,8 @@ class TextClassifier:
         check_model_options(model, naive_bayes=naive_bayes, edge_padding=edge_padding)
         if mode in PRETRAINED_MODES and vectors is None:
             raise ModelConfigError(
-                f"Mode {mode!r} needs pretrained vectors: pass `vectors=` "
-                "(CLI: --vectors NAME_OR_PATH), or use mode 'rand'."
+                f"Mode {mode!r} needs pretrained vectors: pass `vectors` (a name or a "
+                "path), or use mode 'rand'."
             )
         if embedding_scale is not None and mode != "rand":
             raise ModelConfigError(
@@ -306,8 +306,8 @@ class TextClassifier:
             raise ModelConfigError("Give `validation_data` or `validation_split`, not both.")
         if patience is not None and validation_data is None and validation_split is None:
             raise ModelConfigError(
-                "`patience` needs dev data to watch: pass `validation_split` (CLI: "
-                "--validation-split 0.1) or `validation_data`."
+                "`patience` needs dev data to watch: pass `validation_split` (e.g. 0.1) "
+                "or `validation_data`."
             )
         if monitor not in MONITORS:
             raise ModelConfigError(
@@ -563,7 +563,7 @@ class TextClassifier:
         if not self.multi_label:
             raise ModelConfigError(
                 "`threshold` applies to multi-label classifiers; this one picks the most "
-                "probable of its labels. Leave --threshold out."
+                "probable of its labels. Leave `threshold` out."
             )
         _check_threshold(threshold)
         return threshold
@@ -661,9 +661,9 @@ class TextClassifier:
         if not (directory / saving.CONFIG_FILE).is_file():
             raise EmbedlabError(
                 f"{directory} is not a saved embedlab classifier (no {saving.CONFIG_FILE}). "
-                "Pass the --out directory of `embedlab train`."
+                "Pass a directory saved by `TextClassifier.save` or `embedlab train`."
             )
-        data = saving.read_json(directory / saving.CONFIG_FILE)
+        data = saving.read_config(directory / saving.CONFIG_FILE)
         if data.get("format") != saving.FORMAT_NAME:
             raise EmbedlabError(
                 f"{directory / saving.CONFIG_FILE}: not an embedlab classifier config "

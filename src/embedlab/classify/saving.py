@@ -15,13 +15,14 @@ beside its destination and renamed into place when complete
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
 from typing import Any
 
 from embedlab.atomic import atomic_open
-from embedlab.errors import EmbedlabError
+from embedlab.errors import SavedFileError
 
 CONFIG_FILE = "config.json"
 TOKENIZER_FILE = "tokenizer.json"
@@ -40,12 +41,74 @@ def write_json(path: str | os.PathLike[str], data: Any) -> None:
 
 
 def read_json(path: str | os.PathLike[str]) -> Any:
-    """Read a JSON file, naming the file in the error when it is bad."""
+    """Read a JSON file, naming the file in the error when it is bad.
+
+    Raises:
+        SavedFileError: if the file is missing, unreadable or not JSON.
+    """
     path = Path(path)
     try:
         with open(path, encoding="utf-8") as f:
             return json.load(f)
     except FileNotFoundError:
-        raise EmbedlabError(f"{path}: file not found.") from None
+        raise SavedFileError(f"{path}: file not found.") from None
+    except OSError as e:
+        raise SavedFileError(f"{path}: cannot be read ({e.strerror}).") from None
+    except UnicodeDecodeError as e:
+        raise SavedFileError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start}).") from None
     except json.JSONDecodeError as e:
-        raise EmbedlabError(f"{path} line {e.lineno}: invalid JSON ({e.msg}).") from None
+        raise SavedFileError(f"{path} line {e.lineno}: invalid JSON ({e.msg}).") from None
+
+
+# What `TextClassifier.load` reads from config.json, and the JSON type of each.
+_CONFIG_FIELDS: dict[str, type] = {"labels": list, "model": dict, "options": dict}
+_OPTION_FIELDS = (
+    "lower",
+    "oov_token",
+    "num_words",
+    "oov_init",
+    "optimizer",
+    "learning_rate",
+    "batch_size",
+    "seed",
+)
+
+
+def read_config(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a saved classifier's config.json, checking the fields `load` needs.
+
+    Raises:
+        SavedFileError: naming the file and the field that is missing or of
+            the wrong type, so a corrupt directory is never a `KeyError`.
+    """
+    from embedlab.models.registry import ModelConfig
+
+    path = Path(path)
+    data = read_json(path)
+    advice = "The directory is damaged or not from `TextClassifier.save`; train it again."
+    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
+        found = data.get("format") if isinstance(data, dict) else type(data).__name__
+        raise SavedFileError(
+            f"{path}: not an embedlab classifier config (format={found!r}). {advice}"
+        )
+    for key, kind in _CONFIG_FIELDS.items():
+        if not isinstance(data.get(key), kind):
+            raise SavedFileError(
+                f"{path}: field {key!r} must be a JSON {'array' if kind is list else 'object'}, "
+                f"found {type(data.get(key)).__name__}. {advice}"
+            )
+    if not all(isinstance(label, str) for label in data["labels"]):
+        raise SavedFileError(f"{path}: field 'labels' must hold strings. {advice}")
+    missing = [key for key in _OPTION_FIELDS if key not in data["options"]]
+    names = {field.name for field in dataclasses.fields(ModelConfig)}
+    unknown = sorted(set(data["model"]) - names)
+    required = [
+        field.name
+        for field in dataclasses.fields(ModelConfig)
+        if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+    ]
+    missing += [f"model.{key}" for key in required if key not in data["model"]]
+    if missing or unknown:
+        problem = f"missing {missing}" if missing else f"unknown model fields {unknown}"
+        raise SavedFileError(f"{path}: {problem}. {advice}")
+    return data

@@ -1,4 +1,8 @@
-"""`embedlab train`: parse arguments, call `embedlab.pipeline.train`, print the metrics."""
+"""`embedlab train`: parse arguments, call `embedlab.pipeline.train`, print the metrics.
+
+The model and training options are `embedlab.pipeline.TrainOptions`' fields,
+declared once in `embedlab.cli.options` and shared with `compare`.
+"""
 
 from __future__ import annotations
 
@@ -11,28 +15,51 @@ from typing import Annotated, Optional
 import typer
 
 from embedlab.cli.options import (
+    BatchSizeOpt,
+    ClassWeightOpt,
     DataArg,
+    DataParallelOpt,
+    DownloadOpt,
+    DropoutOpt,
+    EdgePaddingOpt,
+    EmbeddingDimOpt,
+    EmbeddingScaleOpt,
     EncodingOpt,
+    EpochsOpt,
     FormatOpt,
     LabelColOpt,
     LabelSepOpt,
+    LayersOpt,
+    LearningRateOpt,
+    LowerOpt,
+    MaxlenOpt,
+    MaxNormOpt,
+    ModelOpt,
+    ModeOpt,
+    MonitorOpt,
+    NaiveBayesOpt,
+    NgramBucketsOpt,
+    NgramsOpt,
+    NumWordsOpt,
+    OOVInitOpt,
+    OOVTokenOpt,
+    OptimizerOpt,
+    PatienceOpt,
+    PretrainedVocabOpt,
+    SeedOpt,
     TextColOpt,
     ThresholdOpt,
+    UnitsOpt,
+    ValidationSplitOpt,
+    VectorsOpt,
     setup_logging,
+    train_options,
 )
-from embedlab.models.registry import model_names
 
 
 def train(
     data: DataArg,
     out: Annotated[Path, typer.Option(help="Directory to write the trained classifier to.")],
-    vectors: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(help="Pretrained vectors: a name (glove-6B-50d) or a file path."),
-    ] = None,
-    model: Annotated[str, typer.Option(help="|".join(model_names()))] = "cnn",
-    mode: Annotated[str, typer.Option(help="rand|static|nonstatic|multichannel")] = "rand",
-    epochs: Annotated[int, typer.Option(min=1)] = 10,
     test: Annotated[
         Optional[list[str]],  # noqa: UP045
         typer.Option(help="Test data (repeat the option for several files or LABEL=PATH)."),
@@ -41,109 +68,50 @@ def train(
         Optional[float],  # noqa: UP045
         typer.Option(help="Fraction of DATA held out for testing when --test is absent (0.1)."),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same metrics.")] = 0,
-    layers: Annotated[int, typer.Option(min=1, help="Stacked recurrent layers.")] = 1,
-    units: Annotated[
-        int, typer.Option(min=1, help="Recurrent units; for wide/wide_average the table width (1).")
-    ] = 100,
-    maxlen: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option(min=1, help="Padded length; default covers 99% of texts."),
-    ] = None,
-    embedding_dim: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option(min=1, help="Embedding size in mode rand without vectors (100)."),
-    ] = None,
-    num_words: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option(min=2, help="Keep the num_words-1 most frequent words."),
-    ] = None,
-    pretrained_vocab: Annotated[
-        int,
-        typer.Option(
-            min=0, help="Also give ids to the vectors' N most frequent words unseen in training."
-        ),
-    ] = 0,
-    batch_size: Annotated[int, typer.Option(min=1)] = 50,
-    optimizer: Annotated[str, typer.Option(help="adam|adadelta|rmsprop|sgd")] = "adam",
-    learning_rate: Annotated[Optional[float], typer.Option()] = None,  # noqa: UP045
+    overwrite: Annotated[bool, typer.Option(help="Replace OUT if it exists.")] = False,
     format: FormatOpt = None,
     encoding: EncodingOpt = "utf-8",
     text_column: TextColOpt = None,
     label_column: LabelColOpt = None,
-    overwrite: Annotated[bool, typer.Option(help="Replace OUT if it exists.")] = False,
-    download: Annotated[
-        bool, typer.Option(help="Download --vectors NAME if it is not in the cache yet.")
-    ] = False,
-    validation_split: Annotated[
-        Optional[float],  # noqa: UP045
-        typer.Option(help="Hold out this fraction of DATA as dev data (e.g. 0.1) for --patience."),
-    ] = None,
-    patience: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option(
-            min=0, help="Stop after N epochs without a better dev loss; keep the best weights."
-        ),
-    ] = None,
-    class_weight: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(help="'balanced' (n/(k*count)) or LABEL=W pairs: neg=1,pos=4."),
-    ] = None,
     label_separator: LabelSepOpt = None,
+    # TrainOptions, in its order
+    model: ModelOpt = "cnn",
+    mode: ModeOpt = "rand",
+    vectors: VectorsOpt = None,
+    download_vectors: DownloadOpt = False,
+    epochs: EpochsOpt = 10,
+    seed: SeedOpt = 0,
+    maxlen: MaxlenOpt = None,
+    num_words: NumWordsOpt = None,
+    lower: LowerOpt = True,
+    oov_token: OOVTokenOpt = None,
+    embedding_dim: EmbeddingDimOpt = None,
+    embedding_scale: EmbeddingScaleOpt = None,
+    units: UnitsOpt = 100,
+    layers: LayersOpt = 1,
+    dropout: DropoutOpt = None,
+    max_norm: MaxNormOpt = None,
+    optimizer: OptimizerOpt = "adam",
+    learning_rate: LearningRateOpt = None,
+    batch_size: BatchSizeOpt = 50,
+    oov_init: OOVInitOpt = "random",
+    pretrained_vocab: PretrainedVocabOpt = 0,
+    validation_split: ValidationSplitOpt = None,
+    patience: PatienceOpt = None,
+    monitor: MonitorOpt = "val_loss",
+    class_weight: ClassWeightOpt = None,
     threshold: ThresholdOpt = None,
-    data_parallel: Annotated[
-        bool,
-        typer.Option(
-            help="Split each batch over all local accelerators (keras.distribution.DataParallel"
-            ", JAX); --batch-size must be a multiple of the device count."
-        ),
-    ] = False,
-    ngram_buckets: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option(min=1, help="ngrams/cnn_ngrams/wide: rows of the hashed n-gram table."),
-    ] = None,
-    ngrams: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option(min=2, help="ngrams/cnn_ngrams/wide: longest word n-gram (2: bigrams)."),
-    ] = None,
-    naive_bayes: Annotated[
-        bool,
-        typer.Option(
-            help="wide/wide_average, two classes: scale n-grams by naive-Bayes ratios (NBSVM)."
-        ),
-    ] = False,
+    data_parallel: DataParallelOpt = False,
+    ngram_buckets: NgramBucketsOpt = None,
+    ngrams: NgramsOpt = None,
+    naive_bayes: NaiveBayesOpt = False,
+    edge_padding: EdgePaddingOpt = False,
 ) -> None:
     """Train a classifier on DATA and save it to OUT (with OUT/metrics.json)."""
     from embedlab import pipeline
-    from embedlab.classify.classifier import DEFAULT_THRESHOLD
-    from embedlab.classify.training import parse_class_weight
 
     setup_logging()
-    options = pipeline.TrainOptions(
-        model=model,
-        mode=mode,
-        vectors=vectors,
-        download=download,
-        epochs=epochs,
-        seed=seed,
-        maxlen=maxlen,
-        num_words=num_words,
-        embedding_dim=embedding_dim,
-        units=units,
-        layers=layers,
-        optimizer=optimizer,
-        learning_rate=learning_rate,
-        batch_size=batch_size,
-        pretrained_vocab=pretrained_vocab,
-        validation_split=validation_split,
-        patience=patience,
-        class_weight=parse_class_weight(class_weight),
-        threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
-        data_parallel=data_parallel,
-        ngram_buckets=ngram_buckets,
-        ngrams=ngrams,
-        naive_bayes=naive_bayes,
-    )
+    options = train_options(locals())
     with contextlib.redirect_stdout(sys.stderr):  # Keras' progress; stdout keeps the result
         metrics = pipeline.train(
             data,

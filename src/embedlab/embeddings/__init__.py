@@ -221,7 +221,7 @@ def train_vectors(
     if existing and not overwrite:
         raise ValueError(
             f"{', '.join(existing)} already exist{'s' if len(existing) == 1 else ''}; "
-            "pass overwrite=True (--overwrite) to replace it."
+            "pass `overwrite` to replace it."
         )
     for target in targets:
         if not target.parent.is_dir():

@@ -87,7 +87,7 @@ def _train(
         progress.phase("vocabulary", total)
     model.build_vocab(corpus_iterable=_ReportingCorpus(corpus, advance))
     if not model.wv.index_to_key:
-        raise DataError(f"No word of {corpus} occurs {min_count} times or more; lower --min-count.")
+        raise DataError(f"No word of {corpus} occurs {min_count} times or more; lower `min_count`.")
     if progress is not None:
         progress.phase("training", total * epochs)
     model.train(

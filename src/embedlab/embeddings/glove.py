@@ -532,7 +532,7 @@ def train_glove(
     vocab = build_vocab(corpus.documents(progress=advance), min_count=min_count)
     if not vocab.words:
         raise DataError(
-            f"No word of {corpus} occurs {min_count} times or more; lower --min-count "
+            f"No word of {corpus} occurs {min_count} times or more; lower `min_count` "
             f"(the corpus has {vocab.n_tokens:,} tokens)."
         )
     if progress is not None:

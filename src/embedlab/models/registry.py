@@ -269,8 +269,8 @@ def build_model(config: ModelConfig, embedding_matrix: np.ndarray | None = None)
     if config.mode in PRETRAINED_MODES:
         if embedding_matrix is None:
             raise ModelConfigError(
-                f"Mode {config.mode!r} needs pretrained vectors: pass `vectors` "
-                "(CLI: --vectors NAME_OR_PATH), or use mode 'rand'."
+                f"Mode {config.mode!r} needs pretrained vectors: pass `vectors` (a name "
+                "or a path), or use mode 'rand'."
             )
         expected = (config.vocab_size, config.embedding_dim)
         if embedding_matrix.shape != expected:
@@ -365,22 +365,22 @@ def _average(x: Any, config: ModelConfig) -> Any:
     return import_keras().layers.GlobalAveragePooling1D(name="average")(x)
 
 
-@register_model("lstm", masking=True, description="LSTM (--layers N stacks them)")
+@register_model("lstm", masking=True, description="LSTM (`layers` stacks them)")
 def _lstm(x: Any, config: ModelConfig) -> Any:
     return _recurrent_stack(x, config, "lstm", bidirectional=False)
 
 
-@register_model("gru", masking=True, description="GRU (--layers N stacks them)")
+@register_model("gru", masking=True, description="GRU (`layers` stacks them)")
 def _gru(x: Any, config: ModelConfig) -> Any:
     return _recurrent_stack(x, config, "gru", bidirectional=False)
 
 
-@register_model("bilstm", masking=True, description="bidirectional LSTM (--layers N)")
+@register_model("bilstm", masking=True, description="bidirectional LSTM (`layers` stacks them)")
 def _bilstm(x: Any, config: ModelConfig) -> Any:
     return _recurrent_stack(x, config, "lstm", bidirectional=True)
 
 
-@register_model("bigru", masking=True, description="bidirectional GRU (--layers N)")
+@register_model("bigru", masking=True, description="bidirectional GRU (`layers` stacks them)")
 def _bigru(x: Any, config: ModelConfig) -> Any:
     return _recurrent_stack(x, config, "gru", bidirectional=True)
 

@@ -423,7 +423,7 @@ def _start(url: str, response: Any, state: _Transfer, options: _Fetch) -> None:
         state.part.unlink(missing_ok=True)
         raise DownloadError(
             f"{url}: the server's file has {state.total:,} bytes but {options.size:,} were "
-            "expected; it is not the file recorded in the catalogue (pass another --url?)."
+            "expected; it is not the file recorded in the catalogue (pass another `url`?)."
         )
     if state.total is not None:
         _check_space(state)
@@ -440,7 +440,7 @@ def _http_error(url: str, exc: urllib.error.HTTPError, state: _Transfer) -> None
         raise _Retry(f"HTTP 416 for a resume at byte {state.done:,}; starting over")
     if exc.code in RETRY_STATUSES:
         raise _Retry(f"HTTP {exc.code} {exc.reason}")
-    hint = " (no such file: check the URL, or give a mirror with --url)" if exc.code == 404 else ""
+    hint = " (no such file: check the URL, or give a mirror as `url`)" if exc.code == 404 else ""
     raise DownloadError(f"{url}: HTTP {exc.code} {exc.reason}{hint}.") from None
 
 
@@ -476,7 +476,7 @@ def _verify(url: str, state: _Transfer, options: _Fetch) -> None:
         state.part.unlink(missing_ok=True)
         raise DownloadError(
             f"{url}: the downloaded file is not the expected one: {problem}. It was deleted; "
-            "download it again, or from another --url."
+            "download it again, or from another `url`."
         )
     if options.sha256 is None and options.md5 is None:
         logger.warning(

@@ -357,7 +357,7 @@ def not_downloaded_message(source: VectorSource, where: str | None = None) -> st
         lines += [
             f"To download it ({size}from {source.url}), run:",
             f"    {download_command(source.name)}",
-            "or pass download=True to load_vectors (CLI: --download), or pass the path of a "
+            "or pass `download` (True) to load_vectors, or pass the path of a "
             "copy you already have.",
         ]
     else:
