@@ -290,3 +290,33 @@ def test_cli_compare_with_test_set_prints_table_and_resumes(tmp_path):
     assert refused.returncode == 2
     assert "error:" in refused.stderr and "options.epochs" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+@pytest.mark.slow
+def test_a_cell_trains_as_train_does_with_every_option(tmp_path):
+    """No option is stored in compare.json and ignored: a cell is `TrainOptions.fit`'s model."""
+    from embedlab import read_dataset
+
+    train = write_csv(tmp_path / "train.csv", *make_sentiment(120, seed=5))
+    test_texts, test_labels = make_sentiment(40, seed=6)
+    test = write_csv(tmp_path / "test.csv", test_texts, test_labels)
+    options = dataclasses.replace(
+        OPTIONS, epochs=4, class_weight={"pos": 3.0}, monitor="val_accuracy", oov_token="<OOV>"
+    )
+    compare([train], models=["average"], modes=["rand"], test=[test], out=tmp_path / "cmp",
+            options=options)  # fmt: skip
+    cell = json.loads(next((tmp_path / "cmp" / CELLS_DIR).glob("*.json")).read_text())
+    stored = json.loads((tmp_path / "cmp" / "compare.json").read_text())["setup"]["options"]
+    assert stored["class_weight"] == {"pos": 3.0} and stored["monitor"] == "val_accuracy"
+
+    def fitted(run_options: TrainOptions):
+        clf = run_options.classifier()
+        run_options.fit(clf, read_dataset([train]), verbose=0)
+        return clf
+
+    clf = fitted(dataclasses.replace(options, model="average", mode="rand"))
+    assert cell["predictions"] == clf.predict(test_texts)
+    assert cell["history"]["loss"] == pytest.approx(clf.history["loss"])
+    assert cell["n_dev"] == len(clf.validation_indices) == 12
+    unweighted = fitted(dataclasses.replace(options, model="average", class_weight=None))
+    assert unweighted.history["loss"] != pytest.approx(clf.history["loss"])  # the weights count
