@@ -319,6 +319,11 @@ BROKEN_FILES = {
         "config.json: field 'model' must be a JSON object",
     ),
     "config, other format": ("config.json", "[1, 2]", "not an embedlab classifier config"),
+    "config, wrong type": (
+        "config.json",
+        lambda config: {**config, "options": {**config["options"], "batch_size": "fifty"}},
+        "config.json: options.batch_size must be int, found 'fifty'",
+    ),
 }
 
 
@@ -338,7 +343,10 @@ def test_a_corrupt_saved_classifier_is_a_clean_error(saved, tmp_path, case):
     name, content, message = BROKEN_FILES[case]
     broken = tmp_path / "broken"
     shutil.copytree(saved / "good", broken)
-    if isinstance(content, bytes):
+    if callable(content):  # a change to the saved file
+        saved_json = json.loads((broken / name).read_text(encoding="utf-8"))
+        (broken / name).write_text(json.dumps(content(saved_json)), encoding="utf-8")
+    elif isinstance(content, bytes):
         (broken / name).write_bytes(content)
     else:
         (broken / name).write_text(content, encoding="utf-8")

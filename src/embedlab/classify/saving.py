@@ -60,18 +60,36 @@ def read_json(path: str | os.PathLike[str]) -> Any:
         raise SavedFileError(f"{path} line {e.lineno}: invalid JSON ({e.msg}).") from None
 
 
-# What `TextClassifier.load` reads from config.json, and the JSON type of each.
+# What `TextClassifier.load` reads from config.json: its fields, and the type
+# of each of the "options" (written as ModelConfig's annotations are).
 _CONFIG_FIELDS: dict[str, type] = {"labels": list, "model": dict, "options": dict}
-_OPTION_FIELDS = (
-    "lower",
-    "oov_token",
-    "num_words",
-    "oov_init",
-    "optimizer",
-    "learning_rate",
-    "batch_size",
-    "seed",
-)
+_OPTION_TYPES = {
+    "lower": "bool",
+    "oov_token": "str | None",
+    "num_words": "int | None",
+    "oov_init": "str",
+    "optimizer": "str",
+    "learning_rate": "float | None",
+    "batch_size": "int",
+    "seed": "int",
+}
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "bool": (bool,),
+    "int": (int,),
+    "float": (int, float),
+    "str": (str,),
+    "None": (type(None),),
+    "tuple[int, ...]": (list,),
+}
+
+
+def _has_type(value: Any, annotation: str) -> bool:
+    """Whether a JSON value fits an annotation such as ``"float | None"``."""
+    for name in annotation.split(" | "):
+        kinds = _JSON_TYPES.get(name, (object,))
+        if isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds):
+            return True
+    return False
 
 
 def read_config(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -99,16 +117,23 @@ def read_config(path: str | os.PathLike[str]) -> dict[str, Any]:
             )
     if not all(isinstance(label, str) for label in data["labels"]):
         raise SavedFileError(f"{path}: field 'labels' must hold strings. {advice}")
-    missing = [key for key in _OPTION_FIELDS if key not in data["options"]]
-    names = {field.name for field in dataclasses.fields(ModelConfig)}
-    unknown = sorted(set(data["model"]) - names)
+    model_types = {field.name: str(field.type) for field in dataclasses.fields(ModelConfig)}
     required = [
         field.name
         for field in dataclasses.fields(ModelConfig)
         if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
     ]
+    missing = [key for key in _OPTION_TYPES if key not in data["options"]]
     missing += [f"model.{key}" for key in required if key not in data["model"]]
+    unknown = sorted(set(data["model"]) - set(model_types))
     if missing or unknown:
         problem = f"missing {missing}" if missing else f"unknown model fields {unknown}"
         raise SavedFileError(f"{path}: {problem}. {advice}")
+    for part, types in (("options", _OPTION_TYPES), ("model", model_types)):
+        for key, annotation in types.items():
+            if key in data[part] and not _has_type(data[part][key], annotation):
+                raise SavedFileError(
+                    f"{path}: {part}.{key} must be {annotation}, found "
+                    f"{data[part][key]!r}. {advice}"
+                )
     return data

@@ -2,7 +2,9 @@
 
 One module per command or group (`train`, `evaluate`, `predict`, `demo`,
 `compare`, `export`, `serve`, `embed`, `vectors`), each thin over a typed
-library function and light at import; `main` turns an `EmbedlabError` (or
+library function and light at import; `embedlab.cli.options` holds the
+options several commands share, among them one per field of
+`embedlab.pipeline.TrainOptions` for `train` and `compare`. `main` turns an `EmbedlabError` (or
 an `OSError`: a file that cannot be read or written) into a one-line
 ``error:`` message and exit code 2, rewriting the backticked argument names
 of library messages (`validation_split`) into the flags of the command being
@@ -19,6 +21,8 @@ from typing import Any
 import typer
 
 from embedlab.errors import EmbedlabError
+
+__all__ = ["app", "as_flags", "command_flags", "main"]
 
 app = typer.Typer(
     no_args_is_help=True,

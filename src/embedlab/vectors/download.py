@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from embedlab.errors import EmbedlabError, VectorFileError
+from embedlab.errors import EmbedlabError, OptionError, VectorFileError
 from embedlab.vectors.sources import (
     KNOWN_VECTORS,
     VectorSource,
@@ -183,7 +183,7 @@ def download(
 
     Raises:
         VectorFileError: if the name is not in the catalogue.
-        ValueError: if an argument is invalid.
+        OptionError: (a ValueError) if an argument is invalid.
         DownloadError: on an HTTP error (the message names the URL), a
             connection that keeps breaking, or a size, sha256 or md5 mismatch
             (nothing is then left in `dest_dir`).
@@ -193,13 +193,13 @@ def download(
         PosixPath('/home/me/.cache/embedlab/downloads/glove.6B.100d.txt')
     """
     if sha256 is not None and not is_checksum(sha256, "sha256"):
-        raise ValueError(f"`sha256` must be 64 hex digits. Received: sha256={sha256!r}")
+        raise OptionError(f"`sha256` must be 64 hex digits. Received: sha256={sha256!r}")
     if md5 is not None and not is_checksum(md5, "md5"):
-        raise ValueError(f"`md5` must be 32 hex digits. Received: md5={md5!r}")
+        raise OptionError(f"`md5` must be 32 hex digits. Received: md5={md5!r}")
     if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
-        raise ValueError(f"`size` must be a positive integer or None. Received: size={size!r}")
+        raise OptionError(f"`size` must be a positive integer or None. Received: size={size!r}")
     if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
-        raise ValueError(f"`retries` must be an integer >= 0. Received: retries={retries!r}")
+        raise OptionError(f"`retries` must be an integer >= 0. Received: retries={retries!r}")
     folder = downloads_dir() if dest_dir is None else Path(dest_dir)
     options = _Fetch(
         sha256=sha256.lower() if sha256 else None,
@@ -210,7 +210,7 @@ def download(
     )
     if _is_url(name_or_url):
         if url is not None:
-            raise ValueError(
+            raise OptionError(
                 "`url` replaces a catalogue entry's address; give it with a name, not with "
                 f"a URL. Received: {name_or_url!r} and url={url!r}"
             )
@@ -239,7 +239,7 @@ def _is_url(text: str) -> bool:
 def _check_url(url: str) -> None:
     scheme = urllib.parse.urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):
-        raise ValueError(f"only http:// and https:// addresses are downloaded. Received: {url!r}")
+        raise OptionError(f"only http:// and https:// addresses are downloaded. Received: {url!r}")
 
 
 def _source(name: str) -> VectorSource:
@@ -260,7 +260,9 @@ def _download_url(url: str, folder: Path, options: _Fetch) -> Path:
     _check_url(url)
     filename = Path(urllib.parse.unquote(urllib.parse.urlsplit(url).path)).name
     if not filename or filename in (".", ".."):
-        raise ValueError(f"the URL does not end in a file name to save it under. Received: {url!r}")
+        raise OptionError(
+            f"the URL does not end in a file name to save it under. Received: {url!r}"
+        )
     dest = folder / filename
     if dest.is_file():
         logger.info("%s: already downloaded", dest)
