@@ -121,7 +121,7 @@ def compare(
     if patience is None and validation_split:
         patience = DEFAULT_PATIENCE
     options = train_options(
-        {k: v for k, v in locals().items() if k not in ("vectors", "seeds")},
+        {k: v for k, v in locals().items() if k != "vectors"},  # the grid's, set per cell
         validation_split=validation_split or None,
     )
     with contextlib.redirect_stdout(sys.stderr):  # stray library output; stdout keeps the table
