@@ -79,7 +79,11 @@ def main() -> int:
         return 1
 
     options = TrainOptions(
-        epochs=args.epochs, seed=args.seed, pretrained_vocab=args.pretrained_vocab
+        epochs=args.epochs,
+        seed=args.seed,
+        pretrained_vocab=args.pretrained_vocab,
+        validation_split=0.1,  # compare's default dev split and early stopping
+        patience=2,
     )
     rows = []
     for name in args.datasets.split(","):

@@ -134,7 +134,7 @@ def test_refuses_to_overwrite_unless_asked(tmp_path, saved_classifier_dir):
 def test_a_csv_without_a_text_column_asks_for_one(tmp_path, saved_classifier_dir):
     path = tmp_path / "in.csv"
     path.write_text("a,b\nx,y\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"columns are \['a', 'b'\].*--text-column"):
+    with pytest.raises(DataError, match=r"columns are \['a', 'b'\].*`text_column`"):
         predict_file(saved_classifier_dir, path, out=tmp_path / "o.jsonl", progress=False)
 
 

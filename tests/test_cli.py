@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -339,3 +340,118 @@ def test_a_header_naming_the_label_column_twice_is_refused(csv_data):
     (csv_data / "dup.csv").write_text("text,label,label\ngood film,pos,neg\nbad film,neg,pos\n")
     run = embedlab("train", "dup.csv", "--out", "x", cwd=csv_data, check=False)
     assert run.returncode == 2 and "'label' 2 times" in run.stderr
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    """A tiny saved classifier, and a folder for broken copies of it."""
+    from embedlab import TextClassifier
+
+    root = tmp_path_factory.mktemp("saved")
+    texts, labels = make_sentiment(60, seed=1)
+    TextClassifier("average", embedding_dim=4).fit(texts, labels, epochs=1, verbose=0).save(
+        root / "good"
+    )
+    lines = ["text,label"] + [f'"{t}",{y}' for t, y in zip(texts, labels, strict=True)]
+    (root / "data.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+TOKENIZER = "tokenizer.json"
+BROKEN_FILES = {
+    "tokenizer, bad JSON": (TOKENIZER, "{not json", "tokenizer.json: not valid JSON"),
+    "tokenizer, wrong type": (
+        TOKENIZER,
+        '{"format": "embedlab.tokenizer", "version": 1, "config": [], "word_counts": {}}',
+        "tokenizer.json: field 'config' must be a dict",
+    ),
+    "tokenizer, missing key": (
+        TOKENIZER,
+        '{"format": "embedlab.tokenizer", "version": 1}',
+        "tokenizer.json: missing field 'config'",
+    ),
+    "tokenizer, not UTF-8": (TOKENIZER, b"\xff\xfe{}", "tokenizer.json: not UTF-8"),
+    "config, bad JSON": ("config.json", "{", "config.json line 1: invalid JSON"),
+    "config, missing key": (
+        "config.json",
+        '{"format": "embedlab.classifier", "version": 2, "labels": ["neg", "pos"], "params": {}}',
+        "config.json: missing or invalid field 'model'",
+    ),
+    "config, other format": ("config.json", "[1, 2]", "not an embedlab classifier config"),
+    "config, wrong type": (
+        "config.json",
+        lambda config: {**config, "params": {**config["params"], "batch_size": "fifty"}},
+        "config.json: its `params` do not make a classifier",
+    ),
+}
+
+
+def assert_clean_error(result: subprocess.CompletedProcess, *expected: str) -> None:
+    """Exit code 2, one ``error:`` line naming what is wrong, no traceback."""
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    assert result.stderr.startswith("error: ") or "\nerror: " in result.stderr, result.stderr
+    for text in expected:
+        assert text in result.stderr, (text, result.stderr)
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_FILES))
+def test_a_corrupt_saved_classifier_is_a_clean_error(saved, tmp_path, case):
+    import shutil
+
+    name, content, message = BROKEN_FILES[case]
+    broken = tmp_path / "broken"
+    shutil.copytree(saved / "good", broken)
+    if callable(content):  # a change to the saved file
+        saved_json = json.loads((broken / name).read_text(encoding="utf-8"))
+        (broken / name).write_text(json.dumps(content(saved_json)), encoding="utf-8")
+    elif isinstance(content, bytes):
+        (broken / name).write_bytes(content)
+    else:
+        (broken / name).write_text(content, encoding="utf-8")
+    command = ["predict", str(broken), "a fine film"]
+    if case.startswith("config"):  # evaluate reads the config the same way
+        command = ["evaluate", str(broken), str(saved / "data.csv")]
+    assert_clean_error(embedlab(*command, cwd=tmp_path, check=False), message)
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["predict", "{dir}", "a film"], ["not a saved embedlab classifier"]),
+        (["predict", "{good}", "--file", "none.txt"], ["none.txt"]),
+        (["evaluate", "{good}", "none.csv"], ["none.csv"]),
+        (["predict", "{good}", "a film", "--threshold", "0.3"], ["Leave --threshold out"]),
+        (["train", "none.csv", "--out", "run"], ["none.csv"]),
+        (["train", "{data}", "--out", "run", "--optimizer", "adamw"], ["optimizer", "adamw"]),
+        (["train", "{data}", "--out", "run", "--monitor", "val_f1"], ["--monitor", "val_f1"]),
+        (["train", "{data}", "--out", "run", "--mode", "static"], ["--vectors"]),
+        (
+            [
+                "compare",
+                "{data}",
+                "--out",
+                "cmp",
+                "--modes",
+                "rand",
+                "--validation-split",
+                "0",
+                "--patience",
+                "2",
+            ],
+            ["--patience needs a dev split", "--validation-split"],
+        ),  # fmt: skip
+        (["compare", "{data}", "--out", "cmp", "--modes", "static"], ["--vectors", "--modes"]),
+    ],
+)
+def test_bad_input_is_a_clean_error_in_the_words_of_the_cli(saved, tmp_path, args, expected):
+    (tmp_path / "dir").mkdir()
+    paths = {"dir": tmp_path / "dir", "good": saved / "good", "data": saved / "data.csv"}
+    args = [a.format(**paths) for a in args]
+    result = embedlab(*args, cwd=tmp_path, check=False)
+    assert_clean_error(result, *expected)
+    from embedlab.cli import command_flags
+
+    said = re.findall(r"`(\w+)`", result.stderr)  # arguments left as the library named them
+    assert not set(said) & set(command_flags(args[:2])), said
+    assert not (tmp_path / "run").exists() and not (tmp_path / "cmp").exists()

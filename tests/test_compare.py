@@ -17,7 +17,14 @@ from embedlab.pipeline import TrainOptions
 from test_cli import embedlab
 from test_compare_plots import png_size
 
-OPTIONS = TrainOptions(epochs=10, embedding_dim=8, batch_size=32, learning_rate=0.03)
+OPTIONS = TrainOptions(
+    epochs=10,
+    embedding_dim=8,
+    batch_size=32,
+    learning_rate=0.03,
+    validation_split=0.1,
+    patience=2,
+)
 N_TEXTS = 240
 
 
@@ -117,7 +124,7 @@ def test_grid_configs_rand_ignores_vectors():
 
 
 def test_grid_configs_errors_say_what_to_do():
-    with pytest.raises(ModelConfigError, match="--vectors"):
+    with pytest.raises(ModelConfigError, match="`vectors`"):
         grid_configs(["cnn"], ["rand", "nonstatic"], [])
     with pytest.raises(ModelConfigError, match="Unknown mode"):
         grid_configs(["cnn"], ["frozen"], ["a.txt"])
@@ -133,10 +140,10 @@ def test_bad_arguments_are_refused_before_training(tmp_path):
         compare([csv], folds=2, test=[csv], **base)
     with pytest.raises(EmbedlabError, match="seeds=0"):
         compare([csv], seeds=0, **base)
-    with pytest.raises(EmbedlabError, match="validation_split"):
-        compare([csv], validation_split=1.0, **base)
-    with pytest.raises(EmbedlabError, match=r"cannot set \['epochs'\]"):
-        compare([csv], fit_options={"epochs": 3}, **base)
+    with pytest.raises(EmbedlabError, match="validation_split=1.0"):
+        compare([csv], options=TrainOptions(validation_split=1.0), **base)
+    with pytest.raises(EmbedlabError, match="`patience` needs a dev split"):
+        compare([csv], options=TrainOptions(patience=2), **base)
     (tmp_path / "taken").mkdir()
     (tmp_path / "taken" / "notes.txt").write_text("mine")
     with pytest.raises(EmbedlabError, match="not an embedlab comparison"):
@@ -219,7 +226,7 @@ def test_smaller_grid_reuses_cells_and_other_options_are_refused(grid, tmp_path)
     assert stored["last_run"]["modes"] == ["rand"] and stored["setup"]["folds"] == 2
 
     more_epochs = {**kwargs, "options": dataclasses.replace(OPTIONS, epochs=11)}
-    with pytest.raises(EmbedlabError, match=r"options\.epochs \(10 -> 11\).*another --out"):
+    with pytest.raises(EmbedlabError, match=r"options\.epochs \(10 -> 11\).*another `out`"):
         compare([grid.csv], **more_epochs)
     other = write_csv(tmp_path / "other.csv", grid.texts[:-2], grid.labels[:-2])
     with pytest.raises(EmbedlabError, match=r"data\.sha256"):
@@ -283,3 +290,33 @@ def test_cli_compare_with_test_set_prints_table_and_resumes(tmp_path):
     assert refused.returncode == 2
     assert "error:" in refused.stderr and "options.epochs" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+@pytest.mark.slow
+def test_a_cell_trains_as_train_does_with_every_option(tmp_path):
+    """No option is stored in compare.json and ignored: a cell is `TrainOptions.fit`'s model."""
+    from embedlab import read_dataset
+
+    train = write_csv(tmp_path / "train.csv", *make_sentiment(120, seed=5))
+    test_texts, test_labels = make_sentiment(40, seed=6)
+    test = write_csv(tmp_path / "test.csv", test_texts, test_labels)
+    options = dataclasses.replace(
+        OPTIONS, epochs=4, class_weight={"pos": 3.0}, monitor="val_accuracy", oov_token="<OOV>"
+    )
+    compare([train], models=["average"], modes=["rand"], test=[test], out=tmp_path / "cmp",
+            options=options)  # fmt: skip
+    cell = json.loads(next((tmp_path / "cmp" / CELLS_DIR).glob("*.json")).read_text())
+    stored = json.loads((tmp_path / "cmp" / "compare.json").read_text())["setup"]["options"]
+    assert stored["class_weight"] == {"pos": 3.0} and stored["monitor"] == "val_accuracy"
+
+    def fitted(run_options: TrainOptions):
+        clf = run_options.classifier()
+        run_options.fit(clf, read_dataset([train]), verbose=0)
+        return clf
+
+    clf = fitted(dataclasses.replace(options, model="average", mode="rand"))
+    assert cell["predictions"] == clf.predict(test_texts)
+    assert cell["history"]["loss"] == pytest.approx(clf.history["loss"])
+    assert cell["n_dev"] == len(clf.validation_indices) == 12
+    unweighted = fitted(dataclasses.replace(options, model="average", class_weight=None))
+    assert unweighted.history["loss"] != pytest.approx(clf.history["loss"])  # the weights count

@@ -231,7 +231,7 @@ def test_unrecognised_format_says_pass_format(tmp_path: Path) -> None:
     text = "".join(f"{WORDS[i % 10]}{i} sentence number {i}\n" for i in range(40))
     path = write(tmp_path / "rt-polarity.pos", text)
     message = error_of([path])
-    assert "rt-polarity.pos" in message and "--format" in message
+    assert "rt-polarity.pos" in message and "`format`" in message
     assert all(name in message for name in FORMATS)
     assert "LABEL=PATH" in message
 
@@ -243,13 +243,13 @@ def test_named_column_missing_lists_the_columns(tmp_path: Path) -> None:
     path = write(tmp_path / "cols.csv", "id,body,stars\n1,nice,5\n")
     message = error_of([path], label_column="label")
     assert "cols.csv" in message and "'label'" in message
-    assert "['id', 'body', 'stars']" in message and "--label-column" in message
+    assert "['id', 'body', 'stars']" in message and "`label_column`" in message
 
 
 def test_unguessable_columns(tmp_path: Path) -> None:
     path = write(tmp_path / "cols.csv", "id,words,stars\n1,nice,5\n2,bad,1\n")
     message = error_of([path])
-    assert "cols.csv" in message and "--text-column" in message
+    assert "cols.csv" in message and "`text_column`" in message
 
 
 def test_csv_wrong_field_count_names_the_physical_line(tmp_path: Path) -> None:
@@ -379,7 +379,7 @@ def test_latin1_fails_as_utf8_naming_line_and_offset(tmp_path: Path) -> None:
     offset = raw.index("é".encode("latin-1"))
     message = error_of([f"pos={path}", f"neg={path}"])
     assert f"rt-polarity.pos line 3: byte 0xe9 at byte offset {offset}" in message
-    assert "--encoding latin-1" in message
+    assert "`encoding` latin-1" in message
     data = read_dataset([f"pos={path}", f"neg={path}"], encoding="latin-1")
     assert data.texts == lines + lines
 

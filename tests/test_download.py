@@ -393,7 +393,9 @@ def test_classifier_passes_download_on(home, monkeypatch):
         raise VectorFileError("stop here")
 
     monkeypatch.setattr("embedlab.vectors.load_vectors", fake_load)
-    clf = pipeline.TrainOptions(mode="rand", vectors="glove-6B-100d", download=True).classifier()
+    clf = pipeline.TrainOptions(
+        mode="rand", vectors="glove-6B-100d", download_vectors=True
+    ).classifier()
     with pytest.raises(VectorFileError, match="stop here"):
         clf._vectors_dim()
     assert seen["download"] is True

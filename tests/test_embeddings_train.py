@@ -130,7 +130,7 @@ def test_options_are_checked(corpus_file, tmp_path):
         train_vectors(Corpus(corpus_file), tmp_path / "o.txt", algo="bert")
     with pytest.raises(ValueError, match="does not exist"):
         train_vectors(Corpus(corpus_file), tmp_path / "no" / "o.txt", algo="glove")
-    with pytest.raises(DataError, match="lower --min-count"):
+    with pytest.raises(DataError, match="lower `min_count`"):
         train_vectors(Corpus(corpus_file), tmp_path / "o.txt", algo="glove", min_count=10**6)
 
 

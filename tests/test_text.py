@@ -271,6 +271,35 @@ def test_load_error_names_the_file(tmp_path):
         Tokenizer.load(path)
 
 
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        (b"{", "not valid JSON"),
+        (b"\xff\xfe{}", "not UTF-8 text"),
+        (b'{"format": "embedlab.tokenizer", "version": 1}', "missing field 'config'"),
+        (
+            b'{"format": "embedlab.tokenizer", "version": 1, "config": {"num_words": "ten"}}',
+            "bad config: `num_words` must be a positive integer",
+        ),
+        (
+            b'{"format": "embedlab.tokenizer", "version": 1, "config": {}, "word_counts": []}',
+            "field 'word_counts' must be a dict, found list",
+        ),
+        (None, "cannot be read"),
+    ],
+)
+def test_a_corrupt_or_missing_file_is_an_embedlab_error_naming_it(tmp_path, content, match):
+    from embedlab.errors import EmbedlabError
+
+    path = tmp_path / "tokenizer.json"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(EmbedlabError, match=f"tokenizer.json: {match}") as caught:
+        Tokenizer.load(path)
+    assert isinstance(caught.value, ValueError)  # still a ValueError for existing callers
+    assert str(path) in str(caught.value)
+
+
 def test_fit_on_texts_rejects_a_single_string():
     with pytest.raises(TypeError, match=r"list of texts.*pass \[text\]"):
         Tokenizer().fit_on_texts("just one text")

@@ -91,8 +91,8 @@ def atomic_directory(path: str | os.PathLike[str], *, overwrite: bool = False) -
     final = Path(os.path.abspath(path))  # `..` folded: ".." has no name to rename by
     if final.exists() and not overwrite:
         raise EmbedlabError(
-            f"{path} already exists. Choose another output directory or pass overwrite "
-            "(CLI: --overwrite) to replace it."
+            f"{path} already exists. Choose another output directory or pass `overwrite` "
+            "to replace it."
         )
     if final.exists():
         from embedlab.ownership import check_replaceable

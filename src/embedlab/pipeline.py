@@ -7,6 +7,8 @@ returns plain results; the CLI only parses arguments and prints.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import inspect
 import logging
 import os
 from collections.abc import Sequence
@@ -52,24 +54,37 @@ class DataOptions:
 
 @dataclass(frozen=True)
 class TrainOptions:
-    """Model and training options of `train` (see `TextClassifier` and its `fit`).
+    """Every model and training option of `train` and `compare`, in one place.
 
-    `validation_split`, `patience` and `class_weight` go to `TextClassifier.fit`;
-    `multi_label` None decides from the labels (lists: multi-label).
+    The fields named as `TextClassifier`'s constructor arguments configure the
+    classifier (`classifier` passes them on, found by name); the others are
+    `TextClassifier.fit`'s (`epochs`, `validation_split`, `patience`,
+    `monitor`, `class_weight`) or say how to fit (`data_parallel`: split each
+    batch over all local devices, see `embedlab.deploy.distribute`). See those
+    two for what each option means. `multi_label` None decides from the labels
+    (lists: multi-label).
+
+    A new option is a field here with the default of the argument it feeds, a
+    shared option in `embedlab.cli.options`, and a parameter of the `train`
+    and `compare` commands (tests/test_options.py checks all three).
     """
 
     model: str = "cnn"
     mode: str = "rand"
     vectors: str | None = None
-    download: bool = False
+    download_vectors: bool = False
     epochs: int = 10
     seed: int = 0
     maxlen: int | None = None
     num_words: int | None = None
+    lower: bool = True
+    oov_token: str | None = None
     embedding_dim: int | None = None
+    embedding_scale: float | None = None
     units: int = 100
     layers: int = 1
     dropout: float | None = None
+    max_norm: float | None = None
     optimizer: str = "adam"
     learning_rate: float | None = None
     batch_size: int = 50
@@ -77,46 +92,28 @@ class TrainOptions:
     pretrained_vocab: int = 0
     validation_split: float | None = None
     patience: int | None = None
+    monitor: str = "val_loss"
     class_weight: ClassWeight = None
     multi_label: bool | None = None
     threshold: float = DEFAULT_THRESHOLD
-    data_parallel: bool = False  # split each batch over all local devices (deploy.distribute)
+    data_parallel: bool = False
     ngram_buckets: int | None = None
     ngrams: int | None = None
     naive_bayes: bool = False
+    edge_padding: bool = False
 
     def classifier(self) -> TextClassifier:
-        return TextClassifier(
-            self.model,
-            mode=self.mode,
-            vectors=self.vectors,
-            download_vectors=self.download,
-            embedding_dim=self.embedding_dim,
-            maxlen=self.maxlen,
-            num_words=self.num_words,
-            units=self.units,
-            layers=self.layers,
-            dropout=self.dropout,
-            optimizer=self.optimizer,
-            learning_rate=self.learning_rate,
-            batch_size=self.batch_size,
-            oov_init=self.oov_init,
-            pretrained_vocab=self.pretrained_vocab,
-            seed=self.seed,
-            multi_label=self.multi_label,
-            threshold=self.threshold,
-            ngram_buckets=self.ngram_buckets,
-            ngrams=self.ngrams,
-            naive_bayes=self.naive_bayes,
-        )
+        """An untrained `TextClassifier` with the fields that share its arguments' names."""
+        return TextClassifier(**{name: getattr(self, name) for name in classifier_arguments()})
 
     def fit(self, clf: TextClassifier, data: Dataset, *, verbose: int | str = "auto") -> None:
-        """Train `clf` on `data` with these options' epochs, dev split and weights
-        (over all local devices with `data_parallel`)."""
+        """Train `clf` on `data` with these options' epochs, dev split, early stopping
+        and class weights (over all local devices with `data_parallel`)."""
         kwargs: dict[str, Any] = {
             "epochs": self.epochs,
             "validation_split": self.validation_split,
             "patience": self.patience,
+            "monitor": self.monitor,
             "class_weight": self.class_weight,
             "verbose": verbose,
         }
@@ -126,6 +123,13 @@ class TrainOptions:
             fit_data_parallel(clf, data.texts, data.labels, **kwargs)
         else:
             clf.fit(data.texts, data.labels, **kwargs)
+
+
+@functools.cache
+def classifier_arguments() -> tuple[str, ...]:
+    """The `TextClassifier` constructor arguments that `TrainOptions` fields set."""
+    fields = {field.name for field in dataclasses.fields(TrainOptions)}
+    return tuple(name for name in inspect.signature(TextClassifier).parameters if name in fields)
 
 
 def train(
@@ -151,6 +155,7 @@ def train(
     if test and test_split is not None:
         raise EmbedlabError("Give either `test` data or `test_split`, not both.")
     check_output(out, kind="classifier", inputs=[*data, *(test or [])], overwrite=overwrite)
+    clf = options.classifier()  # bad options fail before the data is read
     dataset = data_options.read(data)
     if test:
         train_set, test_set = dataset, data_options.read(test, min_classes=1)
@@ -167,7 +172,6 @@ def train(
         len(test_set),
         ", ".join(train_set.classes),
     )
-    clf = options.classifier()
     clf.data_info = {"label_separator": data_options.label_separator}
     options.fit(clf, train_set, verbose=verbose)
     metrics = clf.evaluate(test_set.texts, test_set.labels)

@@ -27,7 +27,7 @@ from embedlab.classify.training import (
     stop_on_nonfinite,
 )
 from embedlab.data import Label, label_set
-from embedlab.errors import DataError, EmbedlabError, ModelConfigError
+from embedlab.errors import DataError, EmbedlabError, ModelConfigError, SavedFileError
 from embedlab.models.registry import (
     MODEL_OPTIONS,
     PRETRAINED_MODES,
@@ -658,7 +658,7 @@ class TextClassifier(EstimatorMixin):
         if not self._fitted_multi_label:
             raise ModelConfigError(
                 "`threshold` applies to multi-label classifiers; this one picks the most "
-                "probable of its labels. Leave --threshold out."
+                "probable of its labels. Leave `threshold` out."
             )
         _check_threshold(threshold)
         return threshold
@@ -746,7 +746,13 @@ class TextClassifier(EstimatorMixin):
                 or was saved in a format version this code does not read.
         """
         saved = saving.read_config(directory)
-        clf = cls.from_config(saved.params)
+        try:
+            clf = cls.from_config(saved.params)
+        except (TypeError, ValueError) as e:
+            raise SavedFileError(
+                f"{saved.directory / saving.CONFIG_FILE}: its `params` do not make a "
+                f"classifier ({e}). Re-train it, or restore the file."
+            ) from None
         clf.config = saved.model_config()
         clf.labels = list(saved.labels)
         clf.vectors_name = saved.vectors

@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 
 from embedlab.atomic import atomic_directory, atomic_open
-from embedlab.errors import EmbedlabError
+from embedlab.errors import EmbedlabError, SavedFileError
 
 CONFIG_FILE = "config.json"
 TOKENIZER_FILE = "tokenizer.json"
@@ -75,15 +75,23 @@ def write_json(path: str | os.PathLike[str], data: Any) -> None:
 
 
 def read_json(path: str | os.PathLike[str]) -> Any:
-    """Read a JSON file, naming the file in the error when it is bad."""
+    """Read a JSON file, naming the file in the error when it is bad.
+
+    Raises:
+        SavedFileError: if the file is missing, unreadable or not JSON.
+    """
     path = Path(path)
     try:
         with open(path, encoding="utf-8") as f:
             return json.load(f)
     except FileNotFoundError:
-        raise EmbedlabError(f"{path}: file not found.") from None
+        raise SavedFileError(f"{path}: file not found.") from None
+    except OSError as e:
+        raise SavedFileError(f"{path}: cannot be read ({e.strerror}).") from None
+    except UnicodeDecodeError as e:
+        raise SavedFileError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start}).") from None
     except json.JSONDecodeError as e:
-        raise EmbedlabError(f"{path} line {e.lineno}: invalid JSON ({e.msg}).") from None
+        raise SavedFileError(f"{path} line {e.lineno}: invalid JSON ({e.msg}).") from None
 
 
 @dataclass(frozen=True)
@@ -195,12 +203,12 @@ def read_config(directory: str | os.PathLike[str]) -> SavedClassifier:
     if not path.is_file():
         raise EmbedlabError(
             f"{directory} is not a saved embedlab classifier (no {CONFIG_FILE}). "
-            "Pass the --out directory of `embedlab train`."
+            "Pass a directory that `TextClassifier.save` (`embedlab train`) wrote."
         )
     data = read_json(path)
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
-        raise EmbedlabError(f"{path}: not an embedlab classifier config (format={found!r}).")
+        raise SavedFileError(f"{path}: not an embedlab classifier config (format={found!r}).")
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
         raise EmbedlabError(
@@ -224,7 +232,7 @@ def read_config(directory: str | os.PathLike[str]) -> SavedClassifier:
     need = ("params", "labels", "model")
     missing = [key for key in need if not isinstance(data.get(key), dict | list)]
     if missing:
-        raise EmbedlabError(f"{path}: missing or invalid field {missing[0]!r}.")
+        raise SavedFileError(f"{path}: missing or invalid field {missing[0]!r}.")
     return SavedClassifier(
         directory=directory,
         params=dict(data["params"]),
@@ -281,7 +289,7 @@ def _upgrade_v1(data: dict[str, Any], path: Path) -> dict[str, Any]:
         for option in ("ngram_buckets", "ngrams"):
             params[option] = model.get(option) if name in models_with_option(option) else None
     except (KeyError, TypeError) as e:
-        raise EmbedlabError(f"{path}: format version 1 config lacks field {e}.") from None
+        raise SavedFileError(f"{path}: format version 1 config lacks field {e}.") from None
     return {**data, "params": params, "data_info": {}}
 
 

@@ -186,7 +186,7 @@ def parse_class_weight(text: str | None) -> ClassWeight:
             weight = float("nan")
         if not sep or not label.strip() or not weight > 0:
             raise ModelConfigError(
-                "--class-weight takes 'balanced' or LABEL=WEIGHT pairs joined by commas "
+                "`class_weight` takes 'balanced' or LABEL=WEIGHT pairs joined by commas "
                 f"(weights positive), e.g. neg=1,pos=4. Received: {text!r}"
             )
         weights[label.strip()] = weight

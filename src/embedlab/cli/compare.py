@@ -1,5 +1,8 @@
 """`embedlab compare`: parse arguments, call `experiments.compare.compare`, print the table.
 
+The model and training options are `embedlab.pipeline.TrainOptions`' fields,
+declared once in `embedlab.cli.options` and shared with `train`; only the
+grid (`--models`, `--modes`, `--vectors`, folds, seeds) is compare's own.
 Kept light at import (typer only); the library (and Keras) is imported by the
 command.
 """
@@ -13,9 +16,10 @@ from typing import Annotated, Optional
 
 import typer
 
-_OptionalStr = Optional[str]  # noqa: UP045 - typer needs Optional on Python 3.10
-_OptionalInt = Optional[int]  # noqa: UP045
-_OptionalFloat = Optional[float]  # noqa: UP045
+from embedlab.cli import options as opt
+from embedlab.cli.options import train_options
+
+_OptionalInt = Optional[int]  # noqa: UP045 - typer needs Optional on Python 3.10
 _OptionalList = Optional[list[str]]  # noqa: UP045
 
 
@@ -57,8 +61,31 @@ def compare(
         typer.Option(help="Test data instead of folds (repeat for several files)."),
     ] = None,
     seeds: Annotated[int, typer.Option(min=1, help="Runs per configuration and fold.")] = 1,
+    format: opt.FormatOpt = None,
+    encoding: opt.EncodingOpt = "utf-8",
+    text_column: opt.TextColOpt = None,
+    label_column: opt.LabelColOpt = None,
+    label_separator: opt.LabelSepOpt = None,
+    progress: Annotated[bool, typer.Option(help="Progress bar over the cells on stderr.")] = True,
+    # TrainOptions, in its order (model, mode and vectors are the grid's)
+    download_vectors: opt.DownloadOpt = False,
+    epochs: opt.EpochsOpt = 10,
     seed: Annotated[int, typer.Option(help="First seed; also the seed of the folds.")] = 0,
-    epochs: Annotated[int, typer.Option(min=1, help="Most epochs of a run.")] = 10,
+    maxlen: opt.MaxlenOpt = None,
+    num_words: opt.NumWordsOpt = None,
+    lower: opt.LowerOpt = True,
+    oov_token: opt.OOVTokenOpt = None,
+    embedding_dim: opt.EmbeddingDimOpt = None,
+    embedding_scale: opt.EmbeddingScaleOpt = None,
+    units: opt.UnitsOpt = 100,
+    layers: opt.LayersOpt = 1,
+    dropout: opt.DropoutOpt = None,
+    max_norm: opt.MaxNormOpt = None,
+    optimizer: opt.OptimizerOpt = "adam",
+    learning_rate: opt.LearningRateOpt = None,
+    batch_size: opt.BatchSizeOpt = 50,
+    oov_init: opt.OOVInitOpt = "random",
+    pretrained_vocab: opt.PretrainedVocabOpt = 0,
     validation_split: Annotated[
         float,
         typer.Option(
@@ -66,37 +93,19 @@ def compare(
         ),
     ] = 0.1,
     patience: Annotated[
-        int, typer.Option(min=0, help="Epochs without a better dev loss before stopping.")
-    ] = 2,
-    batch_size: Annotated[int, typer.Option(min=1)] = 50,
-    optimizer: Annotated[str, typer.Option(help="adam|adadelta|rmsprop|sgd")] = "adam",
-    learning_rate: Annotated[_OptionalFloat, typer.Option()] = None,
-    maxlen: Annotated[
-        _OptionalInt, typer.Option(min=1, help="Padded length; default covers 99% of texts.")
+        _OptionalInt,
+        typer.Option(
+            min=0, help="Epochs without a better dev score before stopping (2 with a dev split)."
+        ),
     ] = None,
-    num_words: Annotated[
-        _OptionalInt, typer.Option(min=2, help="Keep the num_words-1 most frequent words.")
-    ] = None,
-    embedding_dim: Annotated[
-        _OptionalInt, typer.Option(min=1, help="Embedding size of rand (100).")
-    ] = None,
-    units: Annotated[int, typer.Option(min=1, help="Recurrent units.")] = 100,
-    layers: Annotated[int, typer.Option(min=1, help="Stacked recurrent layers.")] = 1,
-    dropout: Annotated[_OptionalFloat, typer.Option(help="The model's default if absent.")] = None,
-    pretrained_vocab: Annotated[
-        int,
-        typer.Option(min=0, help="Also give ids to the vectors' N most frequent unseen words."),
-    ] = 0,
-    format: Annotated[
-        _OptionalStr, typer.Option(help="csv|tsv|jsonl|folder|lines|label-text; sniffed.")
-    ] = None,
-    encoding: Annotated[str, typer.Option(help="Text encoding of the data files.")] = "utf-8",
-    text_column: Annotated[_OptionalStr, typer.Option(help="Text column; guessed.")] = None,
-    label_column: Annotated[_OptionalStr, typer.Option(help="Label column; guessed.")] = None,
-    download: Annotated[
-        bool, typer.Option(help="Download --vectors NAME if it is not in the cache yet.")
-    ] = False,
-    progress: Annotated[bool, typer.Option(help="Progress bar over the cells on stderr.")] = True,
+    monitor: opt.MonitorOpt = "val_loss",
+    class_weight: opt.ClassWeightOpt = None,
+    threshold: opt.ThresholdOpt = None,
+    data_parallel: opt.DataParallelOpt = False,
+    ngram_buckets: opt.NgramBucketsOpt = None,
+    ngrams: opt.NgramsOpt = None,
+    naive_bayes: opt.NaiveBayesOpt = False,
+    edge_padding: opt.EdgePaddingOpt = False,
 ) -> None:
     """Compare models x modes x vectors by cross-validation or on a test set; resumable.
 
@@ -104,24 +113,16 @@ def compare(
     OUT/results.json, OUT/report.md and PNG plots. Interrupted, the same command
     resumes: finished cells are not run again.
     """
+    from embedlab.experiments.compare import DEFAULT_PATIENCE
     from embedlab.experiments.compare import compare as run_compare
     from embedlab.experiments.report import format_table
-    from embedlab.pipeline import DataOptions, TrainOptions
+    from embedlab.pipeline import DataOptions
 
-    options = TrainOptions(
-        download=download,
-        epochs=epochs,
-        seed=seed,
-        maxlen=maxlen,
-        num_words=num_words,
-        embedding_dim=embedding_dim,
-        units=units,
-        layers=layers,
-        dropout=dropout,
-        optimizer=optimizer,
-        learning_rate=learning_rate,
-        batch_size=batch_size,
-        pretrained_vocab=pretrained_vocab,
+    if patience is None and validation_split:
+        patience = DEFAULT_PATIENCE
+    options = train_options(
+        {k: v for k, v in locals().items() if k != "vectors"},  # the grid's, set per cell
+        validation_split=validation_split or None,
     )
     with contextlib.redirect_stdout(sys.stderr):  # stray library output; stdout keeps the table
         rows = run_compare(
@@ -134,9 +135,7 @@ def compare(
             seeds=seeds,
             out=out,
             options=options,
-            data_options=DataOptions(format, encoding, text_column, label_column),
-            validation_split=validation_split,
-            patience=patience,
+            data_options=DataOptions(format, encoding, text_column, label_column, label_separator),
             progress=progress,
         )
     typer.echo(format_table(rows))

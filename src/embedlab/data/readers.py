@@ -78,12 +78,12 @@ def _pick_columns(
 ) -> tuple[int, int | None]:
     """The text and label column positions: named, guessed by name, or by length."""
     text = (
-        find_column(path, names, want.text, "--text-column (text_column=)")
+        find_column(path, names, want.text, "`text_column`")
         if want.text is not None
         else guess_column(names, TEXT_COLUMNS, None)
     )
     label = (
-        find_column(path, names, want.label, "--label-column (label_column=)")
+        find_column(path, names, want.label, "`label_column`")
         if want.label is not None
         else guess_column(names, LABEL_COLUMNS, text)
     )
@@ -99,22 +99,22 @@ def _pick_columns(
             raise DataError(
                 f"{path} line 1: {names} looks like data, not a header ({names[label]!r} "
                 "is also a label further down). Add a header line naming the text and label "
-                "columns, or pass --format label-text for `LABEL TEXT` lines."
+                "columns, or pass `format` label-text for `LABEL TEXT` lines."
             )
     if text is None:
         raise DataError(
             f"{path}: cannot tell which column holds the text; the columns are {names}. "
-            "Pass --text-column (text_column=) naming it."
+            "Pass `text_column` naming it."
         )
     if label == text:
         raise DataError(
             f"{path}: the text and the label are both column {names[text]!r}; "
-            "pass different --text-column and --label-column."
+            "pass different `text_column` and `label_column`."
         )
     if label is None and want.require_labels:
         raise DataError(
             f"{path}: cannot tell which column holds the label; the columns are {names}. "
-            "Pass --label-column (label_column=) naming it."
+            "Pass `label_column` naming it."
         )
     return text, label
 
@@ -380,7 +380,7 @@ def _read_item(
     if (fmt == "folder") != path.is_dir():
         raise DataError(
             f"{path}: format {fmt!r} needs a {'folder' if fmt == 'folder' else 'file'}, "
-            f"but this is a {'folder' if path.is_dir() else 'file'}; check the path or --format."
+            f"but this is a {'folder' if path.is_dir() else 'file'}; check the path or `format`."
         )
     part: Part
     if fmt in ("csv", "tsv"):
@@ -511,7 +511,7 @@ def read_dataset(
                 f"{', '.join(sources)}: found {found} ({', '.join(map(repr, classes))}) but "
                 f"a classifier needs at least {min_classes}. Add data of the other classes "
                 "(one LABEL=PATH pair per class for line files), check the label column "
-                "(--label-column), or lower min_classes."
+                "(`label_column`), or lower `min_classes`."
             )
     return Dataset(texts=texts, labels=labels, sources=sources)
 

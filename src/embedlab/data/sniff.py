@@ -22,7 +22,7 @@ LABEL_COLUMNS: tuple[str, ...] = tuple(
 
 MAX_LABEL_CHARS = 20  # a label-text label is one short token ...
 MAX_SNIFFED_CLASSES = 50  # ... that takes few distinct values
-FORMAT_HINT = f"pass --format (format=) with one of: {', '.join(FORMATS)}"
+FORMAT_HINT = f"pass `format` with one of: {', '.join(FORMATS)}"
 
 
 def _head_lines(path: Path, encoding: str) -> list[str]:

@@ -51,7 +51,7 @@ def _decode_error(
     return DataError(
         f"{path} line {line}: byte {bad} at byte offset {offset} is not valid {encoding} "
         f"({exc.reason}). If the file is Latin-1 (as MR's rt-polarity files are), pass "
-        "--encoding latin-1 (encoding='latin-1'); otherwise pass the file's encoding."
+        "`encoding` latin-1; otherwise pass the file's encoding."
     )
 
 

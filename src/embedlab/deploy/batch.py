@@ -71,14 +71,14 @@ def sniff_input_format(path: str | os.PathLike[str], *, encoding: str = "utf-8")
 
 def _text_column(path: Path, names: list[str], text_column: str | None) -> int:
     if text_column is not None:
-        return find_column(path, names, text_column, "--text-column (text_column=)")
+        return find_column(path, names, text_column, "`text_column`")
     if len(names) == 1:
         return 0
     found = guess_column(names, TEXT_COLUMNS, None)
     if found is None:
         raise DataError(
             f"{path}: cannot tell which column holds the text; the columns are {names}. "
-            "Pass --text-column (text_column=) naming it."
+            "Pass `text_column` naming it."
         )
     return found
 
@@ -115,7 +115,7 @@ def parse_jsonl_line(path: Path, number: int, line: str, key: str | None) -> tup
     if key not in record:
         raise DataError(
             f"{path} line {number}: no {key!r} key, which holds the text; the keys are "
-            f"{list(record)}. Pass --text-column (text_column=) naming the text key."
+            f"{list(record)}. Pass `text_column` naming the text key."
         )
     return _text_field(record[key], path, number, key), key
 

@@ -211,7 +211,7 @@ def predict_file_dask(
     if format not in CLUSTER_FORMATS:
         raise DataError(
             f"Prediction on a cluster reads {' or '.join(CLUSTER_FORMATS)} files, not "
-            f"{format!r}: convert the file to JSONL, or predict it locally (no --scheduler)."
+            f"{format!r}: convert the file to JSONL, or predict it locally (no `scheduler`)."
         )
     key = _text_key(files[0], format, encoding, text_column)
     directory = str(Path(directory).resolve())

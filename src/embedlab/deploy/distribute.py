@@ -93,7 +93,7 @@ def fit_data_parallel(
     if clf.batch_size % n:
         raise ModelConfigError(
             f"The global batch size must split evenly over the {n} devices: pass a "
-            f"--batch-size (batch_size=) that is a multiple of {n}. "
+            f"`batch_size` that is a multiple of {n}. "
             f"Received: batch_size={clf.batch_size}"
         )
     if "validation_data" in fit_kwargs:

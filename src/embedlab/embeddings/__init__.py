@@ -12,6 +12,9 @@ fasttext  gensim ``FastText``                   ``.vec`` text + Facebook ``.bin`
 glove     `embedlab.embeddings.glove`           GloVe text (as ``glove.c``)
 ========= ===================================== ==============================
 
+The modules: `embedlab.embeddings.corpus` (`Corpus`, documents streamed
+from text files or labelled data), `embedlab.embeddings.gensim_train`
+(word2vec and fastText) and `embedlab.embeddings.glove` (GloVe itself).
 This package imports nothing heavy; gensim, scipy and numba are imported by
 the functions that use them.
 
@@ -31,6 +34,7 @@ from pathlib import Path
 from typing import Protocol
 
 from embedlab.embeddings.corpus import TEXT_FORMAT, Corpus
+from embedlab.errors import OptionError
 from embedlab.vectors.core import Vectors
 
 __all__ = [
@@ -185,8 +189,8 @@ def train_vectors(
         A `TrainedVectors`.
 
     Raises:
-        ValueError: if `algo` is unknown, an option is out of range, a GloVe
-            option is given for another algorithm, or an output file exists
+        OptionError: (a ValueError) if `algo` is unknown, an option is out of
+            range, a GloVe option is given for another algorithm, or an output file exists
             and `overwrite` is False.
         EmbedlabError: if the corpus cannot be read or has no word
             occurring `min_count` times.
@@ -196,7 +200,7 @@ def train_vectors(
         [PosixPath('w2v.txt')]
     """
     if algo not in ALGORITHMS:
-        raise ValueError(f"`algo` must be one of {', '.join(ALGORITHMS)}. Received: algo={algo!r}")
+        raise OptionError(f"`algo` must be one of {', '.join(ALGORITHMS)}. Received: algo={algo!r}")
     glove_options = {
         "x_max": x_max,
         "alpha": alpha,
@@ -206,7 +210,7 @@ def train_vectors(
     if algo != "glove":
         changed = [k for k, v in glove_options.items() if v is not None]
         if changed:
-            raise ValueError(
+            raise OptionError(
                 f"{', '.join(changed)} appl{'ies' if len(changed) == 1 else 'y'} to GloVe only. "
                 f"Received: algo={algo!r}"
             )
@@ -219,9 +223,9 @@ def train_vectors(
         targets = [out]
     existing = [str(p) for p in targets if p.exists()]
     if existing and not overwrite:
-        raise ValueError(
+        raise OptionError(
             f"{', '.join(existing)} already exist{'s' if len(existing) == 1 else ''}; "
-            "pass overwrite=True (--overwrite) to replace it."
+            "pass `overwrite` to replace it."
         )
     from embedlab.ownership import check_output
 
@@ -229,7 +233,7 @@ def train_vectors(
         check_output(target, kind="vectors", inputs=corpus.paths, overwrite=overwrite)
     for target in targets:
         if not target.parent.is_dir():
-            raise ValueError(f"{target}: the folder {target.parent} does not exist.")
+            raise OptionError(f"{target}: the folder {target.parent} does not exist.")
     start = time.perf_counter()
     losses: list[float] = []
     if algo == "glove":

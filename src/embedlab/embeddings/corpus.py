@@ -223,6 +223,6 @@ def _stream_lines(path: Path, encoding: str) -> Iterator[tuple[str, int]]:
                 bad = " ".join(f"0x{b:02x}" for b in exc.object[exc.start : exc.end])
                 raise DataError(
                     f"{path} line {number}: byte {bad} is not valid {encoding} ({exc.reason}); "
-                    "pass the file's encoding (--encoding latin-1 for MR's files)."
+                    "pass the file's `encoding` (latin-1 for MR's files)."
                 ) from None
             yield line.rstrip("\r\n"), len(raw)

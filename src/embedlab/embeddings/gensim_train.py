@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from embedlab.atomic import atomic_path
 from embedlab.embeddings.corpus import Corpus
-from embedlab.errors import DataError
+from embedlab.errors import DataError, OptionError
 from embedlab.vectors.core import Vectors
 from embedlab.vectors.save import save_vectors
 
@@ -70,7 +70,7 @@ def _train(
         ("workers", workers),
     ):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+            raise OptionError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
     advance = progress.advance if progress is not None else None
     total = corpus.total_units()
     model = cls(
@@ -87,7 +87,7 @@ def _train(
         progress.phase("vocabulary", total)
     model.build_vocab(corpus_iterable=_ReportingCorpus(corpus, advance))
     if not model.wv.index_to_key:
-        raise DataError(f"No word of {corpus} occurs {min_count} times or more; lower --min-count.")
+        raise DataError(f"No word of {corpus} occurs {min_count} times or more; lower `min_count`.")
     if progress is not None:
         progress.phase("training", total * epochs)
     model.train(
@@ -133,7 +133,7 @@ def train_word2vec(
 
     Raises:
         DataError: if no word occurs `min_count` times.
-        ValueError: if an option is not a positive integer.
+        OptionError: (a ValueError) if an option is not a positive integer.
 
     Example:
         >>> model = train_word2vec(Corpus("reviews.txt"), dim=50)
@@ -191,7 +191,7 @@ def train_fasttext(
 
     Raises:
         DataError: if no word occurs `min_count` times.
-        ValueError: if an option is out of range.
+        OptionError: (a ValueError) if an option is out of range.
 
     Example:
         >>> model = train_fasttext(Corpus("reviews.txt"))
@@ -201,7 +201,7 @@ def train_fasttext(
     from gensim.models import FastText
 
     if not (isinstance(min_n, int) and isinstance(max_n, int) and 1 <= min_n <= max_n):
-        raise ValueError(
+        raise OptionError(
             f"`min_n` and `max_n` must be integers with 1 <= min_n <= max_n. "
             f"Received: min_n={min_n!r}, max_n={max_n!r}"
         )

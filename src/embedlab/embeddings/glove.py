@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from embedlab.errors import DataError, EmbedlabError
+from embedlab.errors import DataError, EmbedlabError, OptionError
 from embedlab.vectors.core import Vectors
 
 if TYPE_CHECKING:
@@ -135,7 +135,8 @@ def build_vocab(
         A `Vocabulary`.
 
     Raises:
-        ValueError: if `min_count` or `max_size` is not a positive integer.
+        OptionError: (a ValueError) if `min_count` or `max_size` is not a
+            positive integer.
 
     Example:
         >>> build_vocab([["a", "b", "a"]], min_count=2).words
@@ -186,8 +187,9 @@ def count_cooccurrences(
         A symmetric ``(V, V)`` float64 CSR matrix, V = ``len(word_index)``.
 
     Raises:
-        ValueError: if `window` or `chunk_tokens` is not a positive integer,
-            or the ids of `word_index` are not ``0..V-1``.
+        OptionError: (a ValueError) if `window` or `chunk_tokens` is not a
+            positive integer.
+        DataError: (a ValueError) if the ids of `word_index` are not ``0..V-1``.
 
     Example:
         >>> X = count_cooccurrences([["a", "b", "c"]], {"a": 0, "b": 1, "c": 2}, window=2)
@@ -198,7 +200,7 @@ def count_cooccurrences(
     _check_positive_int("chunk_tokens", chunk_tokens)
     n_words = len(word_index)
     if sorted(word_index.values()) != list(range(n_words)):
-        raise ValueError(
+        raise DataError(
             "`word_index` must map the words to the ids 0..len(word_index)-1. "
             f"Received: {n_words} words with ids from {min(word_index.values(), default=0)} "
             f"to {max(word_index.values(), default=0)}"
@@ -298,10 +300,10 @@ class GloVeModel:
                 (``glove.c -model 1``).
 
         Raises:
-            ValueError: if `output_vectors` is neither.
+            OptionError: (a ValueError) if `output_vectors` is neither.
         """
         if output_vectors not in OUTPUT_VECTORS:
-            raise ValueError(
+            raise OptionError(
                 f"`output_vectors` must be one of {', '.join(OUTPUT_VECTORS)}. "
                 f"Received: output_vectors={output_vectors!r}"
             )
@@ -353,8 +355,9 @@ def fit_glove(
         A `GloVeModel`.
 
     Raises:
-        ValueError: if an option is out of range, or the matrix is not
-            square or holds a count that is not positive and finite.
+        OptionError: (a ValueError) if an option is out of range.
+        DataError: (a ValueError) if the matrix is not square or holds a
+            count that is not positive and finite.
 
     Example:
         >>> model = fit_glove(X, dim=50, epochs=15, x_max=10)
@@ -370,12 +373,12 @@ def fit_glove(
     _check_positive_float("learning_rate", learning_rate)
     matrix = scipy.sparse.coo_matrix(cooccurrences)
     if matrix.shape[0] != matrix.shape[1]:
-        raise ValueError(
+        raise DataError(
             f"`cooccurrences` must be square (words x words). Received: shape={matrix.shape}"
         )
     values = np.asarray(matrix.data, dtype=np.float64)
     if values.size and not (np.isfinite(values).all() and (values > 0).all()):
-        raise ValueError(
+        raise DataError(
             "`cooccurrences` must hold positive, finite counts. "
             f"Received: values from {values.min()} to {values.max()}"
         )
@@ -513,14 +516,14 @@ def train_glove(
 
     Raises:
         DataError: if no word occurs `min_count` times.
-        ValueError: if an option is out of range.
+        OptionError: (a ValueError) if an option is out of range.
 
     Example:
         >>> vectors, model = train_glove(Corpus("reviews.txt"), dim=50, x_max=10)
     """
     _check_positive_int("window", window)
     if output_vectors not in OUTPUT_VECTORS:
-        raise ValueError(
+        raise OptionError(
             f"`output_vectors` must be one of {', '.join(OUTPUT_VECTORS)}. "
             f"Received: output_vectors={output_vectors!r}"
         )
@@ -532,7 +535,7 @@ def train_glove(
     vocab = build_vocab(corpus.documents(progress=advance), min_count=min_count)
     if not vocab.words:
         raise DataError(
-            f"No word of {corpus} occurs {min_count} times or more; lower --min-count "
+            f"No word of {corpus} occurs {min_count} times or more; lower `min_count` "
             f"(the corpus has {vocab.n_tokens:,} tokens)."
         )
     if progress is not None:
@@ -558,7 +561,7 @@ def train_glove(
 
 def _check_positive_int(name: str, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+        raise OptionError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
 
 
 def _check_positive_float(name: str, value: Any) -> None:
@@ -568,4 +571,4 @@ def _check_positive_float(name: str, value: Any) -> None:
         or not math.isfinite(value)
         or value <= 0
     ):
-        raise ValueError(f"`{name}` must be a positive number. Received: {name}={value!r}")
+        raise OptionError(f"`{name}` must be a positive number. Received: {name}={value!r}")

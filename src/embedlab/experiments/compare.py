@@ -15,10 +15,13 @@ Decisions:
 - ``rand`` learns its embeddings and ignores the vectors: it gives one row
   with vectors ``"-"`` (embedding size `TrainOptions.embedding_dim`, default
   100). Each pretrained mode runs once per vectors name.
-- Every run holds out a stratified dev split (`validation_split`, 0.1) of its
-  training part, drawn with the run's seed; with `patience` (2) it stops when
-  the dev loss has not improved for that many epochs and keeps the best
-  weights. The test fold is never seen during training.
+- Every run trains as `embedlab train` does, through `TrainOptions.fit`, so
+  every option is used, and every option is part of what a resumed
+  comparison must match. By default (`options` None) each run holds out a
+  stratified dev split (`TrainOptions.validation_split`, 0.1) of its training
+  part, drawn with the run's seed, and with `patience` (2) stops when the dev
+  loss has not improved for that many epochs and keeps the best weights. The
+  test fold is never seen during training.
 - The folds are drawn once, with ``options.seed``, and shared by every
   configuration and seed, so configurations are compared on the same splits.
   Seed ``i`` of a run is ``options.seed + i``.
@@ -40,7 +43,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -48,7 +51,7 @@ from typing import Any
 
 from embedlab.classify import saving
 from embedlab.classify.checks import check_folds, check_labels_seen
-from embedlab.data import Dataset, kfold_indices, train_test_split
+from embedlab.data import Dataset, kfold_indices
 from embedlab.errors import EmbedlabError, ModelConfigError
 from embedlab.experiments.report import summarize, write_report
 from embedlab.models.registry import MODES, PRETRAINED_MODES
@@ -63,8 +66,10 @@ FORMAT_NAME = "embedlab.compare"
 FORMAT_VERSION = 1
 DEFAULT_FOLDS = 10
 NO_VECTORS = "-"
+DEFAULT_VALIDATION_SPLIT = 0.1
+DEFAULT_PATIENCE = 2
 # TrainOptions fields each cell sets itself, or that do not change results.
-PER_CELL_FIELDS = ("model", "mode", "vectors", "download")
+PER_CELL_FIELDS = ("model", "mode", "vectors", "download_vectors")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,7 +115,7 @@ def grid_configs(
 
     models, modes, vectors = _unique(models), _unique(modes), _unique(vectors)
     if not models or not modes:
-        raise ModelConfigError("Give at least one model and one mode (CLI: --models, --modes).")
+        raise ModelConfigError("Give at least one of `models` and one of `modes`.")
     for model in models:
         model_defaults(model)  # raises on an unknown name, listing the choices
     unknown = [m for m in modes if m not in MODES]
@@ -119,8 +124,8 @@ def grid_configs(
     pretrained = [m for m in modes if m in PRETRAINED_MODES]
     if pretrained and not vectors:
         raise ModelConfigError(
-            f"Mode(s) {pretrained} need pretrained vectors: pass vectors "
-            "(CLI: --vectors glove-6B-50d), or use only --modes rand."
+            f"Mode(s) {pretrained} need pretrained vectors: pass `vectors` "
+            "(e.g. glove-6B-50d), or use only `modes` rand."
         )
     configs: list[tuple[str, str, str]] = []
     for model in models:
@@ -146,9 +151,6 @@ def compare(
     out: str | os.PathLike[str],
     options: TrainOptions | None = None,
     data_options: DataOptions | None = None,
-    validation_split: float | None = 0.1,
-    patience: int | None = 2,
-    fit_options: Mapping[str, Any] | None = None,
     progress: bool = False,
     on_cell: Callable[[dict[str, Any]], None] | None = None,
 ) -> list[dict[str, Any]]:
@@ -168,18 +170,14 @@ def compare(
         out: str or PathLike. The comparison directory (created; resumed if it
             holds a comparison of the same data and options).
         options: TrainOptions or None. Training options of every run (epochs,
-            batch size, optimizer, ...; defaults when None); its model, mode and
-            vectors are replaced by each cell's, its seed is the first seed and
-            the seed of the folds.
+            batch size, optimizer, dev split, patience, ...), used as `train`
+            uses them; its model, mode and vectors are replaced by each
+            cell's, its seed is the first seed and the seed of the folds. None
+            gives ``TrainOptions(validation_split=0.1, patience=2)``: a dev
+            split (for early stopping and the validation curves) with
+            early stopping; its `validation_split` None trains on all of each
+            training part for ``options.epochs`` epochs.
         data_options: DataOptions or None. How to read `data` and `test`.
-        validation_split: float or None. Fraction of each training part held
-            out as a dev set for early stopping and the validation curves;
-            None or 0 trains on all of it for ``options.epochs`` epochs.
-        patience: int or None. Early-stopping patience on the dev loss (best
-            weights restored); None trains every epoch.
-        fit_options: mapping or None. More keyword arguments for
-            `TextClassifier.fit` (JSON values; part of the options checked on
-            resume).
         progress: bool. Show a progress bar over the cells on stderr.
         on_cell: callable or None. Called with each newly finished cell's record.
 
@@ -195,24 +193,14 @@ def compare(
         ...                vectors=["glove-6B-50d"], folds=10, out="runs/mr")
     """
     configs = grid_configs(models, modes, vectors)
-    options = options or TrainOptions()
+    if options is None:
+        options = TrainOptions(validation_split=DEFAULT_VALIDATION_SPLIT, patience=DEFAULT_PATIENCE)
     data_options = data_options or DataOptions()
     if folds is not None and test is not None:
-        raise EmbedlabError("Give either `folds` (CLI: --folds) or `test` data (--test), not both.")
+        raise EmbedlabError("Give either `folds` or `test` data, not both.")
     if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
         raise EmbedlabError(f"`seeds` must be a positive integer. Received: seeds={seeds!r}")
-    if validation_split is not None and not 0 <= validation_split < 1:
-        raise EmbedlabError(
-            f"`validation_split` must be in [0, 1). Received: validation_split={validation_split}"
-        )
-    taken = sorted(set(fit_options or {}) & {"epochs", "validation_data", "patience", "verbose"})
-    if taken:
-        raise EmbedlabError(
-            f"`fit_options` cannot set {taken}: use compare's own options (`options.epochs`, "
-            "`validation_split`, `patience`)."
-        )
-    if patience is not None and patience < 0:
-        raise EmbedlabError(f"`patience` must be >= 0. Received: patience={patience}")
+    _check_fit_options(options)
     sources = [part for part in (data, test) if part is not None and not isinstance(part, Dataset)]
     check_output(out, kind="compare", inputs=[path for part in sources for path in part])
     dataset = data if isinstance(data, Dataset) else data_options.read(data)
@@ -223,9 +211,7 @@ def compare(
         folds = DEFAULT_FOLDS
     splits = _splits(dataset, folds=folds, test=test_set, seed=options.seed)
     directory = Path(out)
-    setup = _setup(
-        dataset, test_set, folds, options, validation_split or 0.0, patience, fit_options
-    )
+    setup = _setup(dataset, test_set, folds, options)
     arguments = {
         "models": list(models),
         "modes": list(modes),
@@ -250,15 +236,7 @@ def compare(
         for cell in todo:
             show(cell, None)
             train_part, test_part, test_indices = splits[cell.fold]
-            record = _run_cell(
-                cell,
-                train_part,
-                test_part,
-                options=options,
-                validation_split=validation_split or 0.0,
-                patience=patience,
-                fit_options=dict(fit_options or {}),
-            )
+            record = _run_cell(cell, train_part, test_part, options=options)
             record["test_indices"] = test_indices
             saving.write_json(cells_dir / cell.file_name, record)
             show(cell, record)
@@ -269,6 +247,23 @@ def compare(
     rows = summarize(records, configs, folds=folds, seeds=seeds)
     write_report(directory, rows, records, setup)
     return rows
+
+
+def _check_fit_options(options: TrainOptions) -> None:
+    """Refuse, before any training, the fit options `TextClassifier.fit` would refuse."""
+    split, patience = options.validation_split, options.patience
+    if split is not None and (isinstance(split, bool) or not 0 < split < 1):
+        raise EmbedlabError(
+            f"`validation_split` must be in (0, 1), or None for no dev split. "
+            f"Received: validation_split={split!r}"
+        )
+    if patience is not None and (isinstance(patience, bool) or patience < 0):
+        raise EmbedlabError(f"`patience` must be >= 0. Received: patience={patience!r}")
+    if patience is not None and split is None:
+        raise EmbedlabError(
+            "`patience` needs a dev split to watch: set `validation_split` (e.g. 0.1), "
+            "or leave `patience` out."
+        )
 
 
 def _splits(
@@ -283,7 +278,7 @@ def _splits(
     try:
         indices = kfold_indices(dataset.labels, n_folds=folds, seed=seed)
     except ValueError as e:
-        raise EmbedlabError(f"--folds: {e}") from None
+        raise EmbedlabError(f"`folds`: {e}") from None
     parts = [(dataset.subset(tr), dataset.subset(te), te.tolist()) for tr, te in indices]
     for i, (train, test_part, _) in enumerate(parts):
         check_labels_seen(train.labels, test_part.labels, where=f"fold {i + 1} of {folds}")
@@ -302,9 +297,6 @@ def _setup(
     test: Dataset | None,
     folds: int | None,
     options: TrainOptions,
-    validation_split: float,
-    patience: int | None,
-    fit_options: Mapping[str, Any] | None,
 ) -> dict[str, Any]:
     """What every cell depends on; a resumed comparison must match it exactly."""
     from embedlab._keras import import_keras
@@ -317,15 +309,12 @@ def _setup(
         "test": None if test is None else _fingerprint(test),
         "folds": folds,
         "options": train_options,
-        "validation_split": validation_split,
-        "patience": patience,
-        "fit_options": dict(fit_options or {}),
         "keras_backend": import_keras().backend.backend(),
     }
     try:  # JSON round trip: what is compared on resume is what is stored
         return dict(json.loads(json.dumps(setup)))
     except TypeError as e:
-        raise EmbedlabError(f"`fit_options` must hold JSON values: {e}") from None
+        raise EmbedlabError(f"`options` must hold JSON values: {e}") from None
 
 
 def _claim(directory: Path, setup: dict[str, Any], arguments: dict[str, Any]) -> None:
@@ -338,18 +327,18 @@ def _claim(directory: Path, setup: dict[str, Any], arguments: dict[str, Any]) ->
     if path.is_file():
         stored = saving.read_json(path)
         if stored.get("format") != FORMAT_NAME:
-            raise EmbedlabError(f"{path} is not an embedlab comparison. Choose another --out.")
+            raise EmbedlabError(f"{path} is not an embedlab comparison. Choose another `out`.")
         differ = _differences(stored.get("setup", {}), setup)
         if differ:
             raise EmbedlabError(
                 f"{directory} holds a comparison of other data or options "
                 f"(differs in: {', '.join(differ)}). Its finished cells cannot be reused: "
-                "choose another --out, or delete the directory to start over."
+                "choose another `out`, or delete the directory to start over."
             )
     elif directory.exists() and any(directory.iterdir()):
         raise EmbedlabError(
             f"{directory} exists and is not an embedlab comparison (no {COMPARE_FILE}). "
-            "Choose another --out."
+            "Choose another `out`."
         )
     (directory / CELLS_DIR).mkdir(parents=True, exist_ok=True)
     saving.write_json(
@@ -376,11 +365,8 @@ def _run_cell(
     test: Dataset,
     *,
     options: TrainOptions,
-    validation_split: float,
-    patience: int | None,
-    fit_options: dict[str, Any],
 ) -> dict[str, Any]:
-    """Train and evaluate one cell; its JSON-ready record."""
+    """Train and evaluate one cell as `embedlab.pipeline.train` does; its JSON-ready record."""
     started = _now()
     run_options = dataclasses.replace(
         options,
@@ -389,21 +375,11 @@ def _run_cell(
         vectors=None if cell.vectors == NO_VECTORS else cell.vectors,
         seed=cell.seed,
     )
-    fit_set, dev_set = train, None
-    if validation_split > 0:
-        fit_set, dev_set = train_test_split(train, test_size=validation_split, seed=cell.seed)
     clf = run_options.classifier()
     start = time.perf_counter()
-    clf.fit(
-        fit_set.texts,
-        fit_set.labels,
-        epochs=options.epochs,
-        validation_data=None if dev_set is None else (dev_set.texts, dev_set.labels),
-        patience=patience if dev_set is not None else None,
-        verbose=0,
-        **fit_options,
-    )
+    run_options.fit(clf, train, verbose=0)
     fit_seconds = time.perf_counter() - start
+    n_dev = 0 if clf.validation_indices is None else len(clf.validation_indices)
     metrics = clf.evaluate(test.texts, test.labels)
     inspection = None
     if cell.mode in ("nonstatic", "multichannel") and cell.fold == 0 and cell.seed == options.seed:
@@ -414,8 +390,8 @@ def _run_cell(
         **dataclasses.asdict(cell),
         "accuracy": metrics["accuracy"],
         "macro_f1": metrics["macro_f1"],
-        "n_train": len(fit_set),
-        "n_dev": 0 if dev_set is None else len(dev_set),
+        "n_train": len(train) - n_dev,
+        "n_dev": n_dev,
         "n_test": len(test),
         "epochs_run": len(clf.history.get("epoch_seconds", [])),
         "fit_seconds": fit_seconds,

@@ -135,9 +135,9 @@ def _report_markdown(
         protocol = f"a given test set of {setup['test']['n']} texts"
     options = setup["options"]
     early = (
-        f"early stopping on a {setup['validation_split']:.0%} dev split of each training part "
-        f"(patience {setup['patience']}, best weights restored)"
-        if setup["validation_split"] and setup["patience"] is not None
+        f"early stopping on a {options['validation_split']:.0%} dev split of each training part "
+        f"(patience {options['patience']} on {options['monitor']}, best weights restored)"
+        if options["validation_split"] and options["patience"] is not None
         else "no early stopping"
     )
     return "\n".join(

@@ -50,22 +50,22 @@ def _average(x: Any, config: ModelConfig) -> Any:
     return masked_mean_class()(name="average")(x)  # the mean over no words is 0, not NaN
 
 
-@register_model("lstm", masking=True, description="LSTM (--layers N stacks them)")
+@register_model("lstm", masking=True, description="LSTM (`layers` stacks them)")
 def _lstm(x: Any, config: ModelConfig) -> Any:
     return _recurrent_stack(x, config, "lstm", bidirectional=False)
 
 
-@register_model("gru", masking=True, description="GRU (--layers N stacks them)")
+@register_model("gru", masking=True, description="GRU (`layers` stacks them)")
 def _gru(x: Any, config: ModelConfig) -> Any:
     return _recurrent_stack(x, config, "gru", bidirectional=False)
 
 
-@register_model("bilstm", masking=True, description="bidirectional LSTM (--layers N)")
+@register_model("bilstm", masking=True, description="bidirectional LSTM (`layers` stacks them)")
 def _bilstm(x: Any, config: ModelConfig) -> Any:
     return _recurrent_stack(x, config, "lstm", bidirectional=True)
 
 
-@register_model("bigru", masking=True, description="bidirectional GRU (--layers N)")
+@register_model("bigru", masking=True, description="bidirectional GRU (`layers` stacks them)")
 def _bigru(x: Any, config: ModelConfig) -> Any:
     return _recurrent_stack(x, config, "gru", bidirectional=True)
 

@@ -381,8 +381,8 @@ def build_model(config: ModelConfig, embedding_matrix: np.ndarray | None = None)
     if config.mode in PRETRAINED_MODES:
         if embedding_matrix is None:
             raise ModelConfigError(
-                f"Mode {config.mode!r} needs pretrained vectors: pass `vectors` "
-                "(CLI: --vectors NAME_OR_PATH), or use mode 'rand'."
+                f"Mode {config.mode!r} needs pretrained vectors: pass `vectors` (a name "
+                "or a path), or use mode 'rand'."
             )
         expected = (config.vocab_size, config.embedding_dim)
         if embedding_matrix.shape != expected:

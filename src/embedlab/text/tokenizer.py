@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from embedlab.atomic import atomic_open
+from embedlab.errors import SavedFileError
 
 __all__ = [
     "DEFAULT_FILTERS",
@@ -524,7 +525,8 @@ class Tokenizer:
             The tokenizer.
 
         Raises:
-            ValueError: If the text is not a version-1 embedlab tokenizer.
+            SavedFileError: If the text is not a version-1 embedlab tokenizer
+                (a `ValueError`).
         """
         return cls._from_json(json_string, source="tokenizer JSON")
 
@@ -533,47 +535,49 @@ class Tokenizer:
         try:
             data = json.loads(json_string)
         except (TypeError, json.JSONDecodeError) as error:
-            raise ValueError(f"{source}: not valid JSON ({error})") from None
+            raise SavedFileError(f"{source}: not valid JSON ({error})") from None
         if not isinstance(data, dict):
-            raise ValueError(f"{source}: expected a JSON object, found {type(data).__name__}")
+            raise SavedFileError(f"{source}: expected a JSON object, found {type(data).__name__}")
         if data.get("format") != JSON_FORMAT:
             hint = ""
             if data.get("class_name") == "Tokenizer":
                 hint = " (this looks like a legacy Keras `Tokenizer.to_json()`)"
-            raise ValueError(
+            raise SavedFileError(
                 f"{source}: expected format {JSON_FORMAT!r}, found "
                 f"format={data.get('format')!r}{hint}"
             )
         if data.get("version") != JSON_VERSION:
-            raise ValueError(
+            raise SavedFileError(
                 f"{source}: unsupported version {data.get('version')!r}; "
                 f"this embedlab reads version {JSON_VERSION}"
             )
         config = _expect(data, "config", dict, source)
         unknown = sorted(set(config) - set(_CONFIG_KEYS))
         if unknown:
-            raise ValueError(f"{source}: unknown config keys {unknown}")
+            raise SavedFileError(f"{source}: unknown config keys {unknown}")
         try:
             tokenizer = cls(**config)
         except (TypeError, ValueError) as error:
-            raise ValueError(f"{source}: bad config: {error}") from None
+            raise SavedFileError(f"{source}: bad config: {error}") from None
         tokenizer.word_counts = _expect_counts(data, "word_counts", source)
         tokenizer.word_docs = _expect_counts(data, "word_docs", source)
         document_count = _expect(data, "document_count", int, source)
         if isinstance(document_count, bool) or document_count < 0:
-            raise ValueError(f"{source}: `document_count` must be >= 0, found {document_count!r}")
+            raise SavedFileError(
+                f"{source}: `document_count` must be >= 0, found {document_count!r}"
+            )
         tokenizer.document_count = document_count
         word_index = _expect_counts(data, "word_index", source)
         if sorted(word_index.values()) != list(range(1, len(word_index) + 1)):
-            raise ValueError(f"{source}: `word_index` ids must be exactly 1..{len(word_index)}")
+            raise SavedFileError(f"{source}: `word_index` ids must be exactly 1..{len(word_index)}")
         oov = tokenizer.oov_token
         if oov is not None and (word_index or document_count) and word_index.get(oov) != 1:
-            raise ValueError(
+            raise SavedFileError(
                 f"{source}: oov_token {oov!r} must have id 1, found {word_index.get(oov)!r}"
             )
         extra = data.get("extra_words", [])
         if not isinstance(extra, list) or not all(isinstance(w, str) for w in extra):
-            raise ValueError(f"{source}: `extra_words` must be a list of strings")
+            raise SavedFileError(f"{source}: `extra_words` must be a list of strings")
         tokenizer.extra_words = list(extra)
         tokenizer.word_index = word_index
         tokenizer.index_word = {i: word for word, i in word_index.items()}
@@ -601,22 +605,29 @@ class Tokenizer:
             The tokenizer.
 
         Raises:
-            FileNotFoundError: If `path` does not exist.
-            ValueError: If the file is not a version-1 embedlab tokenizer; the
-                message names the file.
+            SavedFileError: If `path` cannot be read or is not a version-1
+                embedlab tokenizer; the message names the file. It is a
+                `ValueError` and an `embedlab.errors.EmbedlabError`.
         """
         path = os.fspath(path)
-        with open(path, encoding="utf-8") as file:
-            text = file.read()
+        try:
+            with open(path, encoding="utf-8") as file:
+                text = file.read()
+        except OSError as error:
+            raise SavedFileError(f"{path}: cannot be read ({error.strerror}).") from None
+        except UnicodeDecodeError as error:
+            raise SavedFileError(
+                f"{path}: not UTF-8 text ({error.reason} at byte {error.start})."
+            ) from None
         return cls._from_json(text, source=path)
 
 
 def _expect(data: dict[str, Any], key: str, kind: type, source: str) -> Any:
     if key not in data:
-        raise ValueError(f"{source}: missing field {key!r}")
+        raise SavedFileError(f"{source}: missing field {key!r}")
     value = data[key]
     if not isinstance(value, kind):
-        raise ValueError(
+        raise SavedFileError(
             f"{source}: field {key!r} must be a {kind.__name__}, found {type(value).__name__}"
         )
     return value
@@ -626,7 +637,7 @@ def _expect_counts(data: dict[str, Any], key: str, source: str) -> dict[str, int
     value = _expect(data, key, dict, source)
     for word, count in value.items():
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise ValueError(
+            raise SavedFileError(
                 f"{source}: field {key!r} must map words to non-negative integers, "
                 f"found {word!r}: {count!r}"
             )

@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from embedlab.errors import EmbedlabError, VectorFileError
+from embedlab.errors import EmbedlabError, OptionError, VectorFileError
 from embedlab.vectors.sources import (
     KNOWN_VECTORS,
     VectorSource,
@@ -183,7 +183,7 @@ def download(
 
     Raises:
         VectorFileError: if the name is not in the catalogue.
-        ValueError: if an argument is invalid.
+        OptionError: (a ValueError) if an argument is invalid.
         DownloadError: on an HTTP error (the message names the URL), a
             connection that keeps breaking, or a size, sha256 or md5 mismatch
             (nothing is then left in `dest_dir`).
@@ -193,13 +193,13 @@ def download(
         PosixPath('/home/me/.cache/embedlab/downloads/glove.6B.100d.txt')
     """
     if sha256 is not None and not is_checksum(sha256, "sha256"):
-        raise ValueError(f"`sha256` must be 64 hex digits. Received: sha256={sha256!r}")
+        raise OptionError(f"`sha256` must be 64 hex digits. Received: sha256={sha256!r}")
     if md5 is not None and not is_checksum(md5, "md5"):
-        raise ValueError(f"`md5` must be 32 hex digits. Received: md5={md5!r}")
+        raise OptionError(f"`md5` must be 32 hex digits. Received: md5={md5!r}")
     if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
-        raise ValueError(f"`size` must be a positive integer or None. Received: size={size!r}")
+        raise OptionError(f"`size` must be a positive integer or None. Received: size={size!r}")
     if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
-        raise ValueError(f"`retries` must be an integer >= 0. Received: retries={retries!r}")
+        raise OptionError(f"`retries` must be an integer >= 0. Received: retries={retries!r}")
     folder = downloads_dir() if dest_dir is None else Path(dest_dir)
     options = _Fetch(
         sha256=sha256.lower() if sha256 else None,
@@ -210,7 +210,7 @@ def download(
     )
     if _is_url(name_or_url):
         if url is not None:
-            raise ValueError(
+            raise OptionError(
                 "`url` replaces a catalogue entry's address; give it with a name, not with "
                 f"a URL. Received: {name_or_url!r} and url={url!r}"
             )
@@ -239,7 +239,7 @@ def _is_url(text: str) -> bool:
 def _check_url(url: str) -> None:
     scheme = urllib.parse.urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):
-        raise ValueError(f"only http:// and https:// addresses are downloaded. Received: {url!r}")
+        raise OptionError(f"only http:// and https:// addresses are downloaded. Received: {url!r}")
 
 
 def _source(name: str) -> VectorSource:
@@ -260,7 +260,9 @@ def _download_url(url: str, folder: Path, options: _Fetch) -> Path:
     _check_url(url)
     filename = Path(urllib.parse.unquote(urllib.parse.urlsplit(url).path)).name
     if not filename or filename in (".", ".."):
-        raise ValueError(f"the URL does not end in a file name to save it under. Received: {url!r}")
+        raise OptionError(
+            f"the URL does not end in a file name to save it under. Received: {url!r}"
+        )
     dest = folder / filename
     if dest.is_file():
         logger.info("%s: already downloaded", dest)
@@ -423,7 +425,7 @@ def _start(url: str, response: Any, state: _Transfer, options: _Fetch) -> None:
         state.part.unlink(missing_ok=True)
         raise DownloadError(
             f"{url}: the server's file has {state.total:,} bytes but {options.size:,} were "
-            "expected; it is not the file recorded in the catalogue (pass another --url?)."
+            "expected; it is not the file recorded in the catalogue (pass another `url`?)."
         )
     if state.total is not None:
         _check_space(state)
@@ -440,7 +442,7 @@ def _http_error(url: str, exc: urllib.error.HTTPError, state: _Transfer) -> None
         raise _Retry(f"HTTP 416 for a resume at byte {state.done:,}; starting over")
     if exc.code in RETRY_STATUSES:
         raise _Retry(f"HTTP {exc.code} {exc.reason}")
-    hint = " (no such file: check the URL, or give a mirror with --url)" if exc.code == 404 else ""
+    hint = " (no such file: check the URL, or give a mirror as `url`)" if exc.code == 404 else ""
     raise DownloadError(f"{url}: HTTP {exc.code} {exc.reason}{hint}.") from None
 
 
@@ -476,7 +478,7 @@ def _verify(url: str, state: _Transfer, options: _Fetch) -> None:
         state.part.unlink(missing_ok=True)
         raise DownloadError(
             f"{url}: the downloaded file is not the expected one: {problem}. It was deleted; "
-            "download it again, or from another --url."
+            "download it again, or from another `url`."
         )
     if options.sha256 is None and options.md5 is None:
         logger.warning(

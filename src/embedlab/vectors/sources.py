@@ -357,8 +357,8 @@ def not_downloaded_message(source: VectorSource, where: str | None = None) -> st
         lines += [
             f"To download it ({size}from {source.url}), run:",
             f"    {download_command(source.name)}",
-            "or pass download=True to load_vectors (CLI: --download), or pass the path of a "
-            "copy you already have.",
+            "or let embedlab download it (`download`: download=True for load_vectors), or "
+            "pass the path of a copy you already have.",
         ]
     else:
         lines[0] += "; pass the path of a local vector file instead."
