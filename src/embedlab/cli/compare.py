@@ -13,6 +13,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from embedlab.cli.options import StrictOpt
+
 _OptionalStr = Optional[str]  # noqa: UP045 - typer needs Optional on Python 3.10
 _OptionalInt = Optional[int]  # noqa: UP045
 _OptionalFloat = Optional[float]  # noqa: UP045
@@ -93,6 +95,7 @@ def compare(
     encoding: Annotated[str, typer.Option(help="Text encoding of the data files.")] = "utf-8",
     text_column: Annotated[_OptionalStr, typer.Option(help="Text column; guessed.")] = None,
     label_column: Annotated[_OptionalStr, typer.Option(help="Label column; guessed.")] = None,
+    strict: StrictOpt = False,
     download: Annotated[
         bool, typer.Option(help="Download --vectors NAME if it is not in the cache yet.")
     ] = False,
@@ -134,7 +137,7 @@ def compare(
             seeds=seeds,
             out=out,
             options=options,
-            data_options=DataOptions(format, encoding, text_column, label_column),
+            data_options=DataOptions(format, encoding, text_column, label_column, strict=strict),
             validation_split=validation_split,
             patience=patience,
             progress=progress,

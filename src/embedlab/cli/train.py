@@ -16,6 +16,7 @@ from embedlab.cli.options import (
     FormatOpt,
     LabelColOpt,
     LabelSepOpt,
+    StrictOpt,
     TextColOpt,
     ThresholdOpt,
     setup_logging,
@@ -90,6 +91,7 @@ def train(
         typer.Option(help="'balanced' (n/(k*count)) or LABEL=W pairs: neg=1,pos=4."),
     ] = None,
     label_separator: LabelSepOpt = None,
+    strict: StrictOpt = False,
     threshold: ThresholdOpt = None,
     data_parallel: Annotated[
         bool,
@@ -150,7 +152,7 @@ def train(
             out=out,
             options=options,
             data_options=pipeline.DataOptions(
-                format, encoding, text_column, label_column, label_separator
+                format, encoding, text_column, label_column, label_separator, strict=strict
             ),
             test=test,
             test_split=test_split,
