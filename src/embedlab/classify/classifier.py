@@ -13,7 +13,12 @@ import numpy as np
 from embedlab._keras import import_keras
 from embedlab.atomic import atomic_directory
 from embedlab.classify import saving
-from embedlab.classify.matrix import OOV_INITS, Coverage, build_embedding_matrix
+from embedlab.classify.matrix import (
+    OOV_INITS,
+    Coverage,
+    build_embedding_matrix,
+    vocabulary_with_clitics,
+)
 from embedlab.classify.metrics import classification_report, multilabel_report
 from embedlab.classify.training import (
     MONITORS,
@@ -462,7 +467,8 @@ class TextClassifier:
                 self.vectors, limit=self.pretrained_vocab, download=self.download_vectors
             )
             tokenizer.extend_vocabulary(head.words)
-        return load_vectors(self.vectors, vocab=tokenizer, download=self.download_vectors)
+        vocab = vocabulary_with_clitics(tokenizer.word_index)  # don't -> do, n't
+        return load_vectors(self.vectors, vocab=vocab, download=self.download_vectors)
 
     def _compile(self) -> None:
         keras = import_keras()
