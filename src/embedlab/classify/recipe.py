@@ -6,26 +6,30 @@ logistic regression, NBSVM, fastText) on data nobody tuned for. The rules
 live here, in one place, and read nothing but the training texts and labels
 (`DataProfile`): no dataset names, no per-dataset tables.
 
-The rules (figures: dev accuracy on splits carved from training data only,
-see ``benchmarks/recipe_search.py`` and ``benchmarks/results/recipe_search.json``):
+The rules (figures: accuracy on dev splits carved from training data only,
+see ``benchmarks/recipe_search.py`` and ``benchmarks/results/recipe_search.json``;
+the best peer there: MR NBSVM-bi 79.5, SST-2 TF-IDF + LR 80.2, TREC TF-IDF +
+LR 85.7):
 
-1. Two classes: a naive-Bayes-weighted linear model of hashed word 1-2 grams
-   (`wide`, ``naive_bayes=True``, one unit, learning rate 0.01: NBSVM as a
-   Keras model, Wang & Manning 2012). It is the strongest single member on
-   every binary dev split and trains in seconds.
-2. More than two classes (NB ratios are for two): the multi-class `wide`
-   model, 16 units.
-3. Short texts (a mean under `SHORT_TEXT_TOKENS` tokens: sentences, phrases,
-   questions): add Kim's CNN on GloVe 6B 50d, fine-tuned (``nonstatic``).
-   Word vectors carry what a few words cannot show a linear model; on long
-   documents the n-gram model already sees enough, and a CNN over hundreds of
-   tokens costs more than ten times fastText.
-4. The members' probabilities are averaged (`RecipeMember` list; the
-   coordinator turns them into one saved classifier).
+1. The linear model of hashed word 1-2 grams (`wide`, learning rate 0.01,
+   2^20 buckets), 3 epochs on all the training texts. Two classes, one label
+   each: naive-Bayes-weighted with one unit (NBSVM as a Keras model, Wang &
+   Manning 2012): MR 79.4, SST-2 81.9 (early-stopped on a 10% dev split it
+   stopped after 2 epochs on 90% of the data: 78.7, 80.9). Otherwise (NB
+   ratios are for two classes) `MULTICLASS_UNITS` units: TREC 87.2.
+2. Beside it, always, a bag of embeddings learned from scratch (`average`,
+   ``rand``, 10 epochs: MR 79.6, SST-2 78.4, TREC 84.0 alone), whose errors
+   differ from the linear model's.
+3. The members' probabilities are averaged, with equal weights (`RecipeMember`
+   list; the coordinator turns them into one saved classifier): MR 80.4,
+   SST-2 80.6, TREC 86.6: above every peer on every dev split.
 
-Every member holds out 10% of the training texts (stratified, seeded) for
-early stopping with patience 2: anything chosen by data is chosen on dev
-data carved from the training data.
+Measured and left out: GloVe 6B 50d members. `average` nonstatic in place
+of rule 2 gives MR 80.5 and SST-2 81.9 but TREC 85.1 (below TF-IDF); `cnn`
+nonstatic gives MR 80.2, SST-2 81.8, TREC 88.3, the best set, at 2-5x the
+time of rule 2, out of the 10x-fastText budget on this machine. Weighting the
+linear model 0.6-0.75 changed the ensembles by less than the dev splits'
+noise (about 1.3 points), so the weights stay equal.
 """
 
 from __future__ import annotations
@@ -37,10 +41,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from embedlab.classify.classifier import TextClassifier
 
-VECTORS = "glove-6B-50d"
-SHORT_TEXT_TOKENS = 60
-DEV_FRACTION = 0.1
-PATIENCE = 2
+LINEAR_EPOCHS = 3
+AVERAGE_EPOCHS = 10
+MULTICLASS_UNITS = 16
 
 
 @dataclass(frozen=True)
@@ -95,21 +98,17 @@ class RecipeMember:
         return TextClassifier(self.model, seed=seed, **self.options)
 
 
-def _fit(epochs: int) -> dict[str, Any]:
-    return {"epochs": epochs, "validation_split": DEV_FRACTION, "patience": PATIENCE}
-
-
 def recipe_members(profile: DataProfile) -> list[RecipeMember]:
-    """The recipe's models for data of `profile` (rules 1-3 of the module docstring)."""
+    """The recipe's models for data of `profile` (rules 1-2 of the module docstring)."""
     linear: dict[str, Any] = {"ngrams": 2, "ngram_buckets": 2**20, "learning_rate": 0.01}
     if profile.n_classes == 2 and not profile.multi_label:
-        members = [RecipeMember("wide", {**linear, "naive_bayes": True, "units": 1}, _fit(8))]
+        linear.update(naive_bayes=True, units=1)
     else:
-        members = [RecipeMember("wide", {**linear, "units": 16}, _fit(8))]
-    if profile.mean_tokens < SHORT_TEXT_TOKENS:
-        cnn = {"mode": "nonstatic", "vectors": VECTORS}
-        members.append(RecipeMember("cnn", cnn, _fit(15)))
-    return members
+        linear.update(units=MULTICLASS_UNITS)
+    return [
+        RecipeMember("wide", linear, {"epochs": LINEAR_EPOCHS}),
+        RecipeMember("average", {"mode": "rand"}, {"epochs": AVERAGE_EPOCHS}),
+    ]
 
 
 def recipe_classifier(train_texts: Sequence[str], train_labels: Sequence[Any]) -> TextClassifier:
