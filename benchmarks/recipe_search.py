@@ -42,46 +42,34 @@ from embedlab.data import Dataset, train_test_split  # noqa: E402
 RESULTS = Path(__file__).resolve().parent / "results" / "recipe_search.json"
 GLOVE = {"vectors": peers.VECTORS}
 _FIT = {"epochs": 15, "validation_split": 0.1, "patience": 2}
+_WIDE = {"model": "wide", "ngrams": 2, "ngram_buckets": 2**20, "learning_rate": 0.01}
+_NB_WIDE = {**_WIDE, "naive_bayes": True, "units": 1}
 # name -> (TextClassifier options, fit options); "binary" members need two classes
 CANDIDATES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     # NBSVM as a Keras model: hashed 1-2 grams, naive-Bayes ratios, one unit
     "nbwide": (
-        {
-            "model": "wide",
-            "naive_bayes": True,
-            "units": 1,
-            "ngrams": 2,
-            "ngram_buckets": 2**20,
-            "learning_rate": 0.01,
-        },
+        _NB_WIDE,
         {**_FIT, "epochs": 8},
     ),
     # the same on all the fit part, a fixed number of epochs (no dev split)
     "nbwide-all3": (
-        {
-            "model": "wide",
-            "naive_bayes": True,
-            "units": 1,
-            "ngrams": 2,
-            "ngram_buckets": 2**20,
-            "learning_rate": 0.01,
-        },
+        _NB_WIDE,
         {"epochs": 3},
     ),
     "wide-all3": (
-        {"model": "wide", "units": 16, "ngrams": 2, "ngram_buckets": 2**20, "learning_rate": 0.01},
+        {**_WIDE, "units": 16},
         {"epochs": 3},
     ),
     # the same with a table 8x smaller (2^18 x 8)
     "wide-small-all3": (
-        {"model": "wide", "units": 8, "ngrams": 2, "ngram_buckets": 2**18, "learning_rate": 0.01},
+        {**_WIDE, "units": 8, "ngram_buckets": 2**18},
         {"epochs": 3},
     ),
     # a bag of embeddings learned from scratch (today's `average` defaults, 10 epochs)
     "average-rand": ({"model": "average", "mode": "rand"}, {"epochs": 10}),
     # the multi-class linear n-gram model (no NB ratios: they are for two classes)
     "wide": (
-        {"model": "wide", "units": 16, "ngrams": 2, "ngram_buckets": 2**20, "learning_rate": 0.01},
+        {**_WIDE, "units": 16},
         {**_FIT, "epochs": 8},
     ),
     "ngrams": (
@@ -217,7 +205,7 @@ def main() -> int:
     parser.add_argument("--datasets", default="MR,SST-2,TREC")
     parser.add_argument("--candidates", default=",".join(CANDIDATES))
     parser.add_argument("--peers", default=",".join(PEERS))
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/recipe_search"))
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/h6/cache"))
     parser.add_argument("--json", type=Path, default=RESULTS)
     parser.add_argument(
         "--cached-only", action="store_true", help="train nothing: report the cached candidates"
