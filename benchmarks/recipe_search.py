@@ -117,15 +117,21 @@ STATIC_STUDY: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         {"model": "average", "mode": "static", **GLOVE, "learning_rate": 1e-2},
         _LONGER,
     ),
+    "average-static-lr1e-2-nodropout-25ep-pat3": (
+        {"model": "average", "mode": "static", **GLOVE, "learning_rate": 1e-2, "dropout": 0.0},
+        _LONGER,
+    ),
     "today-average-rand": ({"model": "average", "mode": "rand"}, _TODAY),
 }
 ENSEMBLES: tuple[tuple[str, ...], ...] = (
-    # the recipe (embedlab.classify.recipe): two classes, and more
+    # the recipe (embedlab.classify.recipe): the linear model + the CNN; alternatives
     ("nbwide-all3", "average-nonstatic"),
     ("wide-all3", "average-nonstatic"),
     ("nbwide-all3", "average-rand"),
     ("wide-all3", "average-rand"),
     ("wide-small-all3", "average-rand"),
+    ("wide-small-all3", "cnn-nonstatic"),
+    ("wide-small-all3", "average-rand", "cnn-nonstatic"),
     ("nbwide-all3", "cnn-nonstatic"),
     ("nbwide-all3", "average-nonstatic", "cnn-nonstatic"),
     ("nbwide-all3", "average-rand", "cnn-nonstatic"),
@@ -145,12 +151,12 @@ BINARY_ONLY = ("nbwide", "nbwide-all3")
 PEERS = ("tfidf-lr", "nbsvm", "fasttext")
 
 
-def dev_split(name: str) -> tuple[Dataset, Dataset]:
-    """(fit, dev) of dataset `name`, both from its training data."""
+def dev_split(name: str, seed: int = 0) -> tuple[Dataset, Dataset]:
+    """(fit, dev) of dataset `name`, both from its training data (`seed`: which 10%)."""
     split = peers.splits(name, 10, 0)[0]
-    if split.dev is not None:  # SST-2's own dev file
+    if split.dev is not None and seed == 0:  # SST-2's own dev file
         return split.train, split.dev
-    return train_test_split(split.train, test_size=0.1, seed=0)
+    return train_test_split(split.train, test_size=0.1, seed=seed)
 
 
 def run_peer(system: str, fit: Dataset, dev: Dataset) -> dict[str, Any]:
@@ -208,13 +214,17 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=Path("/tmp/h6/cache"))
     parser.add_argument("--json", type=Path, default=RESULTS)
     parser.add_argument(
+        "--dev-seed", type=int, default=0, help="another 10%% of the training data as dev (1, 2...)"
+    )
+    parser.add_argument(
         "--cached-only", action="store_true", help="train nothing: report the cached candidates"
     )
     args = parser.parse_args()
     rows: list[dict[str, Any]] = json.loads(args.json.read_text()) if args.json.is_file() else []
     done = {(r["dataset"], r["system"]) for r in rows}
-    for dataset in args.datasets.split(","):
-        fit, dev = dev_split(dataset)
+    for name in args.datasets.split(","):
+        fit, dev = dev_split(name, args.dev_seed)
+        dataset = name if args.dev_seed == 0 else f"{name}-dev{args.dev_seed}"
         binary = len(fit.classes) == 2
         cache = args.cache / dataset
         cache.mkdir(parents=True, exist_ok=True)
@@ -223,15 +233,15 @@ def main() -> int:
             if (dataset, system) not in done:
                 results[system] = run_peer(system, fit, dev)
                 print(f"{dataset} {system}: {100 * results[system]['accuracy']:.2f}", flush=True)
-        for name in [c for c in args.candidates.split(",") if c]:
-            if name not in CANDIDATES and name not in STATIC_STUDY:
-                raise SystemExit(f"unknown candidate {name!r}")
-            if name in BINARY_ONLY and not binary:
+        for candidate in [c for c in args.candidates.split(",") if c]:
+            if candidate not in CANDIDATES and candidate not in STATIC_STUDY:
+                raise SystemExit(f"unknown candidate {candidate!r}")
+            if candidate in BINARY_ONLY and not binary:
                 continue
-            if args.cached_only and not (cache / f"{name}.json").is_file():
+            if args.cached_only and not (cache / f"{candidate}.json").is_file():
                 continue
-            results[name] = run_candidate(name, fit, dev, cache)
-            print(f"{dataset} {name}: {100 * results[name]['accuracy']:.2f}", flush=True)
+            results[candidate] = run_candidate(candidate, fit, dev, cache)
+            print(f"{dataset} {candidate}: {100 * results[candidate]['accuracy']:.2f}", flush=True)
         for members in ENSEMBLES:
             if not all((cache / f"{m}.json").is_file() for m in members):
                 continue
