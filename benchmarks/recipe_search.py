@@ -16,8 +16,18 @@ probabilities, their seconds the sum of the members'. Each candidate's dev
 probabilities are cached under ``--cache`` so that re-runs and new ensembles
 cost nothing; the table goes to stdout and ``--json``.
 
+``--dev-seed 1`` carves another 10% (of MR fold 1's training part, of SST-2's
+train) as a second dev split, rows named ``MR-dev1``, ``SST-2-dev1``.
+``STATIC_STUDY`` holds issue 14's item 5 (static against rand, MR).
+
+The seconds in ``results/recipe_search.json`` were measured on a 2-core
+machine shared with about eight other processes, at different times: compare
+ratios only within one run, and re-measure speed on a quiet machine.
+
     nice -n 10 python benchmarks/recipe_search.py --datasets MR,TREC
-    nice -n 10 python benchmarks/recipe_search.py --datasets IMDB --candidates nbwide
+    nice -n 10 python benchmarks/recipe_search.py --datasets IMDB --candidates nbwide-all3
+    nice -n 10 python benchmarks/recipe_search.py --datasets MR --dev-seed 1
+    python benchmarks/recipe_search.py --datasets MR,SST-2,TREC,IMDB --cached-only  # table
 """
 
 from __future__ import annotations
