@@ -17,6 +17,7 @@ import pytest
 from embedlab.data import (
     FORMATS,
     Dataset,
+    SkippedRowsWarning,
     kfold_indices,
     read_dataset,
     read_texts,
@@ -272,7 +273,7 @@ def test_tsv_wrong_field_count(tmp_path: Path) -> None:
 
 def test_empty_text_and_empty_label(tmp_path: Path) -> None:
     path = write(tmp_path / "holes.csv", "text,label\nfine,pos\n  ,neg\n")
-    assert "holes.csv line 3: empty text" in error_of([path])
+    assert "holes.csv line 3: empty text" in error_of([path], strict=True)
     path = write(tmp_path / "holes2.csv", "text,label\nfine,pos\nbad,\n")
     assert "holes2.csv line 3: empty label" in error_of([path])
 
@@ -284,7 +285,7 @@ def test_jsonl_errors(tmp_path: Path) -> None:
     path = write(tmp_path / "list.jsonl", good + '["text", "neg"]\n')
     assert "list.jsonl line 2: expected a JSON object" in error_of([path])
     path = write(tmp_path / "key.jsonl", good + '{"label": "neg"}\n')
-    message = error_of([path])
+    message = error_of([path], strict=True)
     assert "key.jsonl line 2" in message and "'text'" in message
     path = write(tmp_path / "type.jsonl", good + '{"text": 3, "label": "neg"}\n')
     assert "type.jsonl line 2: the text under 'text' is a number" in error_of([path])
@@ -293,7 +294,7 @@ def test_jsonl_errors(tmp_path: Path) -> None:
 def test_label_text_line_without_text(tmp_path: Path) -> None:
     body = "".join(f"{i % 2} text {i}\n" for i in range(10)) + "1 \n"
     path = write(tmp_path / "stsa.binary.dev", body)
-    message = error_of([path], format="label-text")
+    message = error_of([path], format="label-text", strict=True)
     assert "stsa.binary.dev line 11" in message and "'1' has no text" in message
 
 
@@ -336,7 +337,7 @@ def test_folder_errors(tmp_path: Path) -> None:
     write(tmp_path / "cls" / "pos" / "1.txt", "good")
     assert "neg: class folder holds no documents" in error_of([tmp_path / "cls"])
     write(tmp_path / "cls" / "neg" / "1.txt", " \n")
-    assert "1.txt: empty document" in error_of([tmp_path / "cls"])
+    assert "1.txt: empty document" in error_of([tmp_path / "cls"], strict=True)
 
 
 def test_lines_need_labels_and_paths_must_exist(tmp_path: Path) -> None:
@@ -570,3 +571,92 @@ def test_real_datasets(
     if name == "IMDB":
         assert Counter(data.labels) == {"0": 12500, "1": 12500}
         assert data.texts[0].startswith("Story of a man who has unnatural feelings")
+
+
+# --- a few bad rows: skipped with one warning, or an error with strict ---------
+
+
+def test_empty_texts_are_skipped_with_one_warning_naming_the_lines(tmp_path: Path) -> None:
+    rows = make_rows(12)
+    lines = ["text,label", *(f"{text},{label}" for text, label in rows)]
+    bad = {3: " ,neg", 7: ",pos", 10: '"",neg'}  # 1-based file lines, the header is line 1
+    for number, row in sorted(bad.items()):
+        lines.insert(number - 1, row)
+    body = ["text,label", *lines[1:]]
+    path = write(tmp_path / "holes.csv", "\n".join(body) + "\n")
+    kept = [(t, lab) for t, lab in (row.rsplit(",", 1) for row in body[1:]) if t.strip('" ')]
+    with pytest.warns(SkippedRowsWarning) as record:
+        data = read_dataset([path])
+    assert len(record) == 1
+    message = str(record[0].message)
+    assert "skipped 3 rows" in message and "holes.csv lines 3, 7, 10" in message
+    assert "`strict=True`" in message
+    assert list(zip(data.texts, data.labels, strict=True)) == kept
+    assert data.skipped == [(str(path), 3), (str(path), 7), (str(path), 10)]
+    with pytest.raises(DataError, match="holes.csv line 3: empty text"):
+        read_dataset([path], strict=True)
+
+
+def test_a_label_with_no_text_is_skipped_in_label_text_and_jsonl(tmp_path: Path) -> None:
+    body = "1 a fine film\n0 \n0 a dull film\n1\n"
+    path = write(tmp_path / "stsa.binary.dev", body)
+    with pytest.warns(SkippedRowsWarning, match=r"skipped 2 rows.*lines 2, 4"):
+        data = read_dataset([path], format="label-text")
+    assert data.texts == ["a fine film", "a dull film"] and data.labels == ["1", "0"]
+    jsonl = write(
+        tmp_path / "d.jsonl",
+        '{"text": "good", "label": "pos"}\n{"label": "neg"}\n'
+        '{"text": null, "label": "pos"}\n{"text": "bad", "label": "neg"}\n',
+    )
+    with pytest.warns(SkippedRowsWarning, match="lines 2, 3"):
+        data = read_dataset([jsonl])
+    assert data.texts == ["good", "bad"] and len(data.skipped) == 2
+
+
+def test_many_skipped_rows_show_the_first_lines_and_the_count(tmp_path: Path) -> None:
+    body = "text,label\n" + "".join(
+        f",{'pos' if i % 2 else 'neg'}\n"
+        if i % 3 == 0
+        else f"text {i},{'pos' if i % 2 else 'neg'}\n"
+        for i in range(30)
+    )
+    path = write(tmp_path / "many.csv", body)
+    with pytest.warns(SkippedRowsWarning) as record:
+        data = read_dataset([path])
+    message = str(record[0].message)
+    assert "skipped 10 rows" in message and "lines 2, 5, 8, 11, 14, ..." in message
+    assert len(data) == 20
+
+
+def test_structural_damage_still_stops(tmp_path: Path) -> None:
+    path = write(tmp_path / "bad.csv", "text,label\n,pos\nfine,neg\nextra,field,neg\n")
+    assert "bad.csv line 4: expected 2" in error_of([path])
+    path = write(tmp_path / "all.csv", "text,label\n ,pos\n,neg\n")
+    assert "all.csv: holds no texts" in error_of([path])  # every row skipped: nothing to train
+
+
+def test_folder_leaves_out_files_not_ending_in_txt(tmp_path: Path) -> None:
+    rows = make_rows(8)
+    expected = make_folder(tmp_path / "train", rows)
+    write(tmp_path / "train" / "pos" / "notes.md", "not a review")
+    write(tmp_path / "train" / "neg" / "Thumbs.db", "binary junk")
+    write(tmp_path / "train" / "neg" / "999_1.TXT", "upper-case suffix still a document")
+    write(tmp_path / "train" / "pos" / "998_1.txt", "\n")  # empty document: skipped
+    with pytest.warns(SkippedRowsWarning) as record:
+        data = read_dataset([tmp_path / "train"])
+    messages = [str(r.message) for r in record]
+    assert any("left out 2 files" in m and "notes.md" in m and "'.txt'" in m for m in messages)
+    assert any("skipped 1 row" in m and "998_1.txt" in m for m in messages)
+    assert set(zip(data.texts, data.labels, strict=True)) == {
+        *expected,
+        ("upper-case suffix still a document", "neg"),
+    }
+
+
+def test_nsmc_test_file_keeps_49997_of_50000(tmp_path: Path) -> None:
+    path = SHARED_DATA / "NSMC" / "ratings_test.txt"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent")
+    with pytest.warns(SkippedRowsWarning, match="skipped 3 rows"):
+        data = read_dataset([path], format="tsv", text_column="document", label_column="label")
+    assert len(data) == 49_997 and len(data.skipped) == 3

@@ -86,3 +86,47 @@ def test_unknown_strategy_is_rejected():
     tok = Tokenizer().fit_on_texts(TEXTS)
     with pytest.raises(ValueError, match="`oov` must be one of"):
         build_embedding_matrix(tok, vectors(["the"]), oov="mean")
+
+
+def test_a_word_with_a_clitic_gets_the_mean_of_its_parts_as_glove_tokenised_it():
+    # GloVe 6B's text was Penn-Treebank tokenised: "don't" -> "do" "n't", "hotel's" -> "hotel" "'s"
+    texts = ["i don't like the hotel's food", "we can't go", "the film's end, isn't it"]
+    tok = Tokenizer().fit_on_texts(texts)
+    words = ["do", "n't", "hotel", "'s", "ca", "the", "film", "like"]  # no "is"
+    vecs = vectors(words)
+    matrix, coverage = build_embedding_matrix(tok, vecs, oov="zeros")
+    for word, parts in {"don't": ("do", "n't"), "hotel's": ("hotel", "'s")}.items():
+        expected = (vecs[parts[0]] + vecs[parts[1]]) / 2
+        np.testing.assert_allclose(matrix[tok.word_index[word]], expected, rtol=1e-6)
+    np.testing.assert_allclose(
+        matrix[tok.word_index["can't"]], (vecs["ca"] + vecs["n't"]) / 2, rtol=1e-6
+    )
+    np.testing.assert_array_equal(matrix[tok.word_index["isn't"]], 0)  # "is" has no vector
+    assert coverage.clitic_types == 4  # don't, hotel's, can't, film's
+    assert ("isn't", 1) in coverage.missing
+    off, cov_off = build_embedding_matrix(tok, vecs, oov="zeros", clitics=False)
+    assert not off[tok.word_index["don't"]].any()
+    assert coverage.covered_types == cov_off.covered_types + 4
+
+
+def test_vocabulary_with_clitics_adds_the_parts_a_restricted_load_needs():
+    from embedlab.classify.matrix import vocabulary_with_clitics
+
+    assert vocabulary_with_clitics(["don't", "film", "i\u2019ve", "'s"]) == [
+        "don't",
+        "film",
+        "i\u2019ve",
+        "'s",
+        "'ve",
+        "do",
+        "i",
+        "n't",
+    ]
+    # a plural possessive and an opening quote, as the treebank split them
+    assert vocabulary_with_clitics(["characters'", "'the"]) == [
+        "characters'",
+        "'the",
+        "'",
+        "characters",
+        "the",
+    ]

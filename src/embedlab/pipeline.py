@@ -31,7 +31,8 @@ DEFAULT_TEST_SPLIT = 0.1
 class DataOptions:
     """How to read labelled data (the CLI's --format, --encoding, column options).
 
-    `label_separator` splits each label into a list (multi-label data).
+    `label_separator` splits each label into a list (multi-label data);
+    `strict` stops at a row with an empty text instead of skipping it.
     """
 
     format: str | None = None
@@ -39,6 +40,7 @@ class DataOptions:
     text_column: str | None = None
     label_column: str | None = None
     label_separator: str | None = None
+    strict: bool = False
 
     def read(self, data: Sequence[str | os.PathLike[str]], **kwargs: Any) -> Dataset:
         return read_dataset(
@@ -48,6 +50,7 @@ class DataOptions:
             text_column=self.text_column,
             label_column=self.label_column,
             label_separator=self.label_separator,
+            strict=self.strict,
             **kwargs,
         )
 
@@ -157,8 +160,10 @@ def train(
     check_output(out, kind="classifier", inputs=[*data, *(test or [])], overwrite=overwrite)
     clf = options.classifier()  # bad options fail before the data is read
     dataset = data_options.read(data)
+    skipped_rows = len(dataset.skipped)
     if test:
         train_set, test_set = dataset, data_options.read(test, min_classes=1)
+        skipped_rows += len(test_set.skipped)
     else:
         fraction = DEFAULT_TEST_SPLIT if test_split is None else test_split
         if not 0.0 < fraction < 1.0:
@@ -188,6 +193,7 @@ def train(
     if n_validation:
         metrics["n_validation"] = n_validation
     metrics["seconds_per_epoch"] = _mean(clf.history.get("epoch_seconds", []))
+    metrics["skipped_rows"] = skipped_rows  # empty texts left out of the data read
     clf.metrics = metrics
     clf.save(out, overwrite=overwrite)
     logger.info(
@@ -210,7 +216,9 @@ def evaluate(
     clf = TextClassifier.load(directory)
     data_options = remembered_label_separator(clf, data_options)
     dataset = data_options.read(data, min_classes=1)
-    return clf.evaluate(dataset.texts, dataset.labels, threshold=threshold)
+    metrics = clf.evaluate(dataset.texts, dataset.labels, threshold=threshold)
+    metrics["skipped_rows"] = len(dataset.skipped)
+    return metrics
 
 
 def predict(

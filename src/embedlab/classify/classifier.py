@@ -14,7 +14,12 @@ from embedlab._keras import import_keras
 from embedlab.classify import saving
 from embedlab.classify.checks import NUMERIC_OPTIONS, check_fit_options, check_numbers
 from embedlab.classify.estimator import EstimatorMixin
-from embedlab.classify.matrix import OOV_INITS, Coverage, build_embedding_matrix
+from embedlab.classify.matrix import (
+    OOV_INITS,
+    Coverage,
+    build_embedding_matrix,
+    vocabulary_with_clitics,
+)
 from embedlab.classify.metrics import classification_report, multilabel_report
 from embedlab.classify.training import (
     MONITORS,
@@ -551,7 +556,8 @@ class TextClassifier(EstimatorMixin):
                 self.vectors, limit=self.pretrained_vocab, download=self.download_vectors
             )
             tokenizer.extend_vocabulary(head.words)
-        return load_vectors(self.vectors, vocab=tokenizer, download=self.download_vectors)
+        vocab = vocabulary_with_clitics(tokenizer.word_index)  # don't -> do, n't
+        return load_vectors(self.vectors, vocab=vocab, download=self.download_vectors)
 
     def _compile(self) -> None:
         keras = import_keras()

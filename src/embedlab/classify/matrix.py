@@ -6,11 +6,17 @@ does, seeded uniform noise ``U[-a, a]`` whose variance equals the pretrained
 vectors' own (``a = sqrt(3 * var)``). With fastText model vectors (a
 `SubwordVectors`, loaded from a ``.bin``), a word they lack gets its vector
 from its character n-grams first, as fastText gives unseen words one.
+
+Vectors trained on Penn-Treebank-tokenised text (GloVe 6B: Wikipedia and
+Gigaword) have no row for ``don't`` or ``hotel's``: there they were ``do`` +
+``n't`` and ``hotel`` + ``'s``. Such a word (a `CLITICS` ending) gets the
+mean of its two parts' vectors; `vocabulary_with_clitics` names the parts, so
+that a vocabulary-restricted load keeps their rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -23,6 +29,9 @@ if TYPE_CHECKING:
 OOVInit = Literal["random", "zeros"]
 OOV_INITS: tuple[str, ...] = ("random", "zeros")
 N_MISSING_SHOWN = 20
+# Penn Treebank clitics, split off the word before them (``can't`` -> ``ca`` ``n't``);
+# a last "'" is a plural possessive (``characters'``)
+CLITICS: tuple[str, ...] = ("n't", "'s", "'ve", "'re", "'ll", "'d", "'m", "'")
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,8 @@ class Coverage:
         subword_types: int. Types not found, given their fastText subword
             vector instead (not counted as covered, nor as missing).
         subword_tokens: int. Tokens of those types.
+        clitic_types: int. Types found as word + clitic (``do`` ``n't``),
+            given the mean of the two vectors; counted as covered.
     """
 
     vocab_types: int
@@ -51,6 +62,7 @@ class Coverage:
     added_types: int = 0
     subword_types: int = 0
     subword_tokens: int = 0
+    clitic_types: int = 0
 
     @property
     def type_ratio(self) -> float:
@@ -73,6 +85,7 @@ class Coverage:
             "added_types": self.added_types,
             "subword_types": self.subword_types,
             "subword_tokens": self.subword_tokens,
+            "clitic_types": self.clitic_types,
         }
 
     @classmethod
@@ -87,6 +100,7 @@ class Coverage:
             added_types=int(data.get("added_types", 0)),
             subword_types=int(data.get("subword_types", 0)),
             subword_tokens=int(data.get("subword_tokens", 0)),
+            clitic_types=int(data.get("clitic_types", 0)),
         )
 
     def lines(self) -> list[str]:
@@ -99,6 +113,8 @@ class Coverage:
         ]
         if self.case_fallback_types:
             out.append(f"found under another case: {self.case_fallback_types:,} types")
+        if self.clitic_types:
+            out.append(f"built from word + clitic (do + n't): {self.clitic_types:,} types")
         if self.subword_types:
             out.append(
                 f"built from subwords (fastText n-grams): {self.subword_types:,} types, "
@@ -116,6 +132,50 @@ def _case_variants(word: str) -> tuple[str, ...]:
     return (word.lower(), word.capitalize(), word.upper())
 
 
+def clitic_parts(word: str) -> tuple[str, str] | None:
+    """``"don't"`` -> ``("do", "n't")``, as Penn Treebank tokenisation splits it.
+
+    Args:
+        word: str. A word; a typographic apostrophe (U+2019) counts as ``'``.
+
+    Returns:
+        The word before the clitic, lower-cased, and the clitic (one of
+        `CLITICS`), or for a word after an opening quote (``'the``) the word
+        and ``'``; None if `word` has none of them or is only a clitic.
+    """
+    word = word.lower().replace("\u2019", "'")
+    for clitic in CLITICS:
+        if word.endswith(clitic) and len(word) > len(clitic):
+            return word[: -len(clitic)], clitic
+    if word.startswith("'") and len(word) > 1 and word not in CLITICS:
+        return word[1:], "'"
+    return None
+
+
+def vocabulary_with_clitics(words: Iterable[str]) -> list[str]:
+    """`words` and the parts of those that end in a clitic, for a restricted load.
+
+    Example:
+        >>> vocabulary_with_clitics(["don't", "film"])
+        ["don't", 'film', 'do', "n't"]
+    """
+    out = list(words)
+    parts = {part for word in out if (split := clitic_parts(word)) for part in split}
+    return out + sorted(parts.difference(out))
+
+
+def _clitic_row(word: str, vectors: Vectors) -> np.ndarray | None:
+    """The mean of the vectors of `word`'s two parts, if it has a clitic and both have one."""
+    parts = clitic_parts(word)
+    if parts is None:
+        return None
+    index = vectors.key_to_index
+    rows = [index.get(part) for part in parts]
+    if rows[0] is None or rows[1] is None:
+        return None
+    return np.asarray(vectors.matrix[np.asarray(rows)].mean(axis=0), dtype=np.float32)
+
+
 def build_embedding_matrix(
     tokenizer: Tokenizer,
     vectors: Vectors,
@@ -124,6 +184,7 @@ def build_embedding_matrix(
     seed: int = 0,
     case_fallback: bool = True,
     subwords: bool = True,
+    clitics: bool = True,
 ) -> tuple[np.ndarray, Coverage]:
     """Build the ``(tokenizer.vocab_size, vectors.dim)`` embedding matrix.
 
@@ -139,6 +200,9 @@ def build_embedding_matrix(
             ``.bin``), give a word still without a vector the mean of its
             character n-grams' vectors (``vectors.subword.vector_for``)
             rather than an `oov` row. The OOV token gets an `oov` row.
+        clitics: bool. Give a word the vectors lack that ends in a clitic
+            (``don't``, ``hotel's``) the mean of its parts' vectors (``do``,
+            ``n't``) when both have one; see `clitic_parts`.
 
     Returns:
         The float32 matrix (row 0 zeros) and its `Coverage`.
@@ -158,6 +222,7 @@ def build_embedding_matrix(
     found_rows: list[int] = []
     found_ids: list[int] = []
     missing_ids: list[int] = []
+    clitic_ids: list[int] = []
     fallback = 0
     index = vectors.key_to_index
     counts = tokenizer.word_counts
@@ -171,7 +236,10 @@ def build_embedding_matrix(
                 if row is not None:
                     fallback += 1
                     break
-        if row is None:
+        if row is None and clitics and (mean := _clitic_row(word, vectors)) is not None:
+            matrix[i] = mean
+            clitic_ids.append(i)
+        elif row is None:
             missing_ids.append(i)
         else:
             found_ids.append(i)
@@ -192,7 +260,7 @@ def build_embedding_matrix(
     # Coverage is over the training words; the OOV token and words added
     # from the vectors (`Tokenizer.extend_vocabulary`) have no count.
     index_word = tokenizer.index_word
-    found_counts = [counts.get(index_word[i], 0) for i in found_ids]
+    found_counts = [counts.get(index_word[i], 0) for i in found_ids + clitic_ids]
     missing_counts = sorted(
         ((index_word[i], counts.get(index_word[i], 0)) for i in missing_ids),
         key=lambda item: -item[1],
@@ -210,6 +278,7 @@ def build_embedding_matrix(
         added_types=sum(c == 0 for c in found_counts),
         subword_types=len(subword_counts),
         subword_tokens=sum(subword_counts),
+        clitic_types=sum(counts.get(index_word[i], 0) > 0 for i in clitic_ids),
     )
     return matrix, coverage
 

@@ -66,6 +66,7 @@ def compare(
     text_column: opt.TextColOpt = None,
     label_column: opt.LabelColOpt = None,
     label_separator: opt.LabelSepOpt = None,
+    strict: opt.StrictOpt = False,
     progress: Annotated[bool, typer.Option(help="Progress bar over the cells on stderr.")] = True,
     # TrainOptions, in its order (model, mode and vectors are the grid's)
     download_vectors: opt.DownloadOpt = False,
@@ -135,7 +136,9 @@ def compare(
             seeds=seeds,
             out=out,
             options=options,
-            data_options=DataOptions(format, encoding, text_column, label_column, label_separator),
+            data_options=DataOptions(
+                format, encoding, text_column, label_column, label_separator, strict=strict
+            ),
             progress=progress,
         )
     typer.echo(format_table(rows))

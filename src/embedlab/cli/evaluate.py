@@ -14,6 +14,7 @@ from embedlab.cli.options import (
     FormatOpt,
     LabelColOpt,
     LabelSepOpt,
+    StrictOpt,
     TextColOpt,
     ThresholdOpt,
 )
@@ -27,6 +28,7 @@ def evaluate(
     text_column: TextColOpt = None,
     label_column: LabelColOpt = None,
     label_separator: LabelSepOpt = None,
+    strict: StrictOpt = False,
     threshold: ThresholdOpt = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the full metrics as JSON.")
@@ -39,7 +41,7 @@ def evaluate(
         directory,
         data,
         data_options=pipeline.DataOptions(
-            format, encoding, text_column, label_column, label_separator
+            format, encoding, text_column, label_column, label_separator, strict=strict
         ),
         threshold=threshold,
     )

@@ -48,6 +48,14 @@ LabelSepOpt = Annotated[
         help="Multi-label: split each label on this string (a|b). JSONL arrays need none.",
     ),
 ]
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Stop at a row with an empty text (or a label with no text) instead of "
+        "skipping it with a warning.",
+    ),
+]
 ThresholdOpt = Annotated[
     Optional[float],  # noqa: UP045
     typer.Option(help="Multi-label: probability from which a label is predicted (0.5)."),

@@ -35,6 +35,7 @@ def train(
     text_column: opt.TextColOpt = None,
     label_column: opt.LabelColOpt = None,
     label_separator: opt.LabelSepOpt = None,
+    strict: opt.StrictOpt = False,
     # TrainOptions, in its order
     model: opt.ModelOpt = "cnn",
     mode: opt.ModeOpt = "rand",
@@ -79,7 +80,7 @@ def train(
             out=out,
             options=options,
             data_options=pipeline.DataOptions(
-                format, encoding, text_column, label_column, label_separator
+                format, encoding, text_column, label_column, label_separator, strict=strict
             ),
             test=test,
             test_split=test_split,

