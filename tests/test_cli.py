@@ -314,10 +314,10 @@ def test_test_labels_unseen_in_training_fail_before_training(csv_data):
 @pytest.mark.parametrize(
     "args,words",
     [
-        (("--learning-rate", "1e30"), "`learning_rate` must be"),
-        (("--learning-rate", "nan"), "`learning_rate` must be"),
-        (("--learning-rate", "-1"), "`learning_rate` must be"),
-        (("--threshold", "0.3"), "`threshold` applies to multi-label"),
+        (("--learning-rate", "1e30"), "--learning-rate must be"),
+        (("--learning-rate", "nan"), "--learning-rate"),  # refused by the option's range
+        (("--learning-rate", "-1"), "--learning-rate"),
+        (("--threshold", "0.3"), "--threshold applies to multi-label"),
     ],
 )
 def test_options_out_of_range_or_doing_nothing_are_refused(csv_data, args, words):

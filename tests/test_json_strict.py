@@ -115,7 +115,7 @@ def test_compare_results_are_strict_json(tmp_path):
     options = TrainOptions(epochs=1, embedding_dim=4)
     compare(
         [tmp_path / "d.csv"], models=["average"], modes=["rand"], folds=2,
-        out=tmp_path / "cmp", options=options, patience=None,
+        out=tmp_path / "cmp", options=options,
     )  # fmt: skip
     rows = strict((tmp_path / "cmp" / "results.json").read_text())
     assert rows and all(0 <= row["mean_accuracy"] <= 1 for row in rows)

@@ -36,7 +36,6 @@ CASES = {
         batch_size=16,
         seed=3,
         multi_label=False,
-        threshold=0.4,
         edge_padding=True,
     ),
     "wide_naive_bayes": dict(
@@ -49,7 +48,15 @@ CASES = {
         naive_bayes=True,
         learning_rate=0.05,
     ),
-    "gru_rand": dict(model="gru", embedding_dim=6, embedding_scale=0.1, units=4, layers=2),
+    "gru_rand": dict(
+        model="gru",
+        embedding_dim=6,
+        embedding_scale=0.1,
+        units=4,
+        layers=2,
+        multi_label=True,  # a threshold does something only for multi-label data
+        threshold=0.4,
+    ),
 }
 
 

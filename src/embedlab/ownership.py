@@ -119,8 +119,7 @@ def check_output(
         return target
     if not overwrite:
         raise EmbedlabError(
-            f"{out} already exists. Choose another output or pass overwrite "
-            "(CLI: --overwrite) to replace it."
+            f"{out} already exists. Choose another output or pass `overwrite` to replace it."
         )
     check_replaceable(target)
     return target
@@ -152,14 +151,14 @@ def check_replaceable(path: str | os.PathLike[str]) -> str:
         if layout is None:
             raise EmbedlabError(
                 f"{path} is a folder embedlab did not write (not a saved classifier, export or "
-                "comparison); --overwrite replaces only embedlab's own outputs. Choose another "
+                "comparison); `overwrite` replaces only embedlab's own outputs. Choose another "
                 "output, or move it away yourself."
             )
         if extra:
             shown = ", ".join(sorted(extra)[:5]) + (", ..." if len(extra) > 5 else "")
             raise EmbedlabError(
                 f"{path} is a {layout} folder but also holds files embedlab did not write "
-                f"({shown}); --overwrite would delete them. Move them out or choose another "
+                f"({shown}); `overwrite` would delete them. Move them out or choose another "
                 "output."
             )
         return layout
@@ -167,7 +166,7 @@ def check_replaceable(path: str | os.PathLike[str]) -> str:
     if layout is None:
         raise EmbedlabError(
             f"{path} is a file embedlab did not write (not a predictions or vector file: "
-            "perhaps data); --overwrite replaces only embedlab's own outputs. Choose another "
+            "perhaps data); `overwrite` replaces only embedlab's own outputs. Choose another "
             "output."
         )
     return layout

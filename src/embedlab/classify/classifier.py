@@ -399,8 +399,8 @@ class TextClassifier(EstimatorMixin):
     def _check_vectors_given(self) -> None:
         if self.mode in PRETRAINED_MODES and self.vectors is None:
             raise ModelConfigError(
-                f"Mode {self.mode!r} needs pretrained vectors: pass `vectors=` "
-                "(CLI: --vectors NAME_OR_PATH), or use mode 'rand'."
+                f"Mode {self.mode!r} needs pretrained vectors: pass `vectors` "
+                "(a name or a path), or use mode 'rand'."
             )
 
     def _hold_out_dev(
@@ -840,8 +840,8 @@ def _check_fit_options(
         raise ModelConfigError("Give `validation_data` or `validation_split`, not both.")
     if patience is not None and validation_data is None and validation_split is None:
         raise ModelConfigError(
-            "`patience` needs dev data to watch: pass `validation_split` (CLI: "
-            "--validation-split 0.1) or `validation_data`."
+            "`patience` needs dev data to watch: pass `validation_split` (e.g. 0.1) "
+            "or `validation_data`."
         )
     if monitor not in MONITORS:
         raise ModelConfigError(
