@@ -82,6 +82,7 @@ class TrainOptions:
     ngram_buckets: int | None = None
     ngrams: int | None = None
     naive_bayes: bool = False
+    analyzer: str | None = None  # None: kiwi when most texts are Hangul, else whitespace
 
     def classifier(self) -> TextClassifier:
         return TextClassifier(
@@ -106,6 +107,7 @@ class TrainOptions:
             ngram_buckets=self.ngram_buckets,
             ngrams=self.ngrams,
             naive_bayes=self.naive_bayes,
+            analyzer=self.analyzer,
         )
 
     def fit(self, clf: TextClassifier, data: Dataset, *, verbose: int | str = "auto") -> None:

@@ -25,7 +25,7 @@ from embedlab.classify.training import (
 )
 from embedlab.data import Label, label_set
 from embedlab.errors import DataError, EmbedlabError, ModelConfigError
-from embedlab.models.ngrams import custom_objects
+from embedlab.models.ngrams import char_ngram_table, check_char_ngrams, custom_objects
 from embedlab.models.registry import (
     PRETRAINED_MODES,
     ModelConfig,
@@ -34,6 +34,7 @@ from embedlab.models.registry import (
     model_defaults,
     ngram_models,
 )
+from embedlab.text.analyzers import get_analyzer, suggest_analyzer
 from embedlab.text.tokenizer import Tokenizer, pad_sequences
 
 if TYPE_CHECKING:
@@ -120,6 +121,13 @@ class TextClassifier:
             each sequence before the convolutions, so the first word is in as
             many windows as the others. False (the default) convolves the
             post-padded ids as they are.
+        analyzer: str or None. How texts become words (`embedlab.text.analyzers`):
+            ``whitespace``, ``kiwi`` (Korean morphemes), ``subword``, with
+            options (``kiwi:pos``). None decides at `fit`: ``kiwi`` when most
+            training texts are Hangul, else ``whitespace`` (the choice is logged).
+        char_ngrams: (int, int) or None. The n-gram models only: also hash
+            each word's character n-grams of these lengths (fastText's
+            subwords), e.g. ``(2, 4)``.
 
     Example:
         >>> clf = TextClassifier("cnn", mode="static", vectors="glove-6B-50d")
@@ -157,8 +165,21 @@ class TextClassifier:
         ngrams: int | None = None,
         naive_bayes: bool = False,
         edge_padding: bool = False,
+        analyzer: str | None = None,
+        char_ngrams: tuple[int, int] | None = None,
     ) -> None:
         model_defaults(model)  # raises on an unknown name, listing the choices
+        if char_ngrams is not None and model not in ngram_models():
+            raise ModelConfigError(
+                f"`char_ngrams` joins the n-gram table of {', '.join(ngram_models())}; "
+                f"model {model!r} has none. Received: char_ngrams={char_ngrams!r}"
+            )
+        try:
+            char_ngrams = check_char_ngrams(char_ngrams)
+        except ValueError as error:
+            raise ModelConfigError(str(error)) from None
+        if analyzer is not None:
+            get_analyzer(analyzer)  # an unknown name or missing package fails here
         if (ngram_buckets is not None or ngrams is not None) and model not in ngram_models():
             raise ModelConfigError(
                 f"`ngram_buckets` and `ngrams` configure the n-gram models "
@@ -227,6 +248,8 @@ class TextClassifier:
         self.ngrams = ngrams
         self.naive_bayes = naive_bayes
         self.edge_padding = edge_padding
+        self.analyzer = analyzer
+        self.char_ngrams = char_ngrams
 
         self.tokenizer: Tokenizer | None = None
         self.labels: list[str] = []
@@ -332,7 +355,13 @@ class TextClassifier:
             texts = [texts[i] for i in train_idx]
             y_labels = [y_labels[i] for i in train_idx]
 
-        tokenizer = Tokenizer(self.num_words, lower=self.lower, oov_token=self.oov_token)
+        analyzer = self.analyzer
+        if analyzer is None:
+            analyzer, reason = suggest_analyzer(texts)
+            logger.info("analyzer: %s (%s)", analyzer, reason)
+        tokenizer = Tokenizer(
+            self.num_words, lower=self.lower, oov_token=self.oov_token, analyzer=analyzer
+        )
         tokenizer.fit_on_texts(texts)
         if len(tokenizer.word_index) == 0:
             raise DataError("The training texts hold no words after tokenizing.")
@@ -357,6 +386,16 @@ class TextClassifier:
         elif self.vectors is not None and self.embedding_dim is None:
             dim = self._vectors_dim()  # rand: learn embeddings of the vectors' size
 
+        char_table, char_options = None, {}
+        if self.char_ngrams is not None:
+            buckets = self.ngram_buckets or model_defaults(self.model_name).get(
+                "ngram_buckets", ModelConfig.ngram_buckets
+            )
+            char_table = char_ngram_table(tokenizer.vocabulary(), buckets, self.char_ngrams)
+            char_options = {
+                "char_ngrams": self.char_ngrams,
+                "char_ngram_width": char_table.shape[1],
+            }
         self.config = ModelConfig.with_defaults(
             model=self.model_name,
             mode=self.mode,
@@ -374,8 +413,16 @@ class TextClassifier:
             ngrams=self.ngrams,
             naive_bayes=self.naive_bayes,
             edge_padding=self.edge_padding,
+            **char_options,
         )
         self.keras_model = build_model(self.config, matrix)
+        if char_table is not None:
+            layer = next(
+                layer
+                for layer in self.keras_model.layers
+                if getattr(layer, "char_table", None) is not None
+            )
+            layer.char_table.assign(char_table)
         self._compile()
 
         x = self._encode(texts)
@@ -383,7 +430,9 @@ class TextClassifier:
         if self.config.naive_bayes:
             from embedlab.models.ngrams import naive_bayes_ratios
 
-            ratios = naive_bayes_ratios(x, y, self.config.ngram_buckets, self.config.ngrams)
+            ratios = naive_bayes_ratios(
+                x, y, self.config.ngram_buckets, self.config.ngrams, char_table=char_table
+            )
             self.keras_model.get_layer("ngram_linear").scale.assign(ratios)
         sample_weight = None
         if class_weight is not None:
@@ -693,11 +742,13 @@ class TextClassifier:
         clf.maxlen = config.sequence_length
         clf.embedding_scale = config.embedding_scale
         clf.edge_padding = config.edge_padding
+        clf.char_ngrams = config.char_ngrams
         clf.config = config
         clf.labels = list(data["labels"])
         clf.vectors_name = data.get("vectors")
         clf.coverage = Coverage.from_dict(data["coverage"]) if data.get("coverage") else None
         clf.tokenizer = Tokenizer.load(directory / saving.TOKENIZER_FILE)
+        clf.analyzer = clf.tokenizer.analyzer.spec()
         clf.keras_model = keras.saving.load_model(
             directory / saving.MODEL_FILE, compile=False, custom_objects=custom_objects()
         )

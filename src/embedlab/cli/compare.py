@@ -13,6 +13,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from embedlab.cli.options import TokenizerOpt
+
 _OptionalStr = Optional[str]  # noqa: UP045 - typer needs Optional on Python 3.10
 _OptionalInt = Optional[int]  # noqa: UP045
 _OptionalFloat = Optional[float]  # noqa: UP045
@@ -97,6 +99,7 @@ def compare(
         bool, typer.Option(help="Download --vectors NAME if it is not in the cache yet.")
     ] = False,
     progress: Annotated[bool, typer.Option(help="Progress bar over the cells on stderr.")] = True,
+    tokenizer: TokenizerOpt = None,
 ) -> None:
     """Compare models x modes x vectors by cross-validation or on a test set; resumable.
 
@@ -122,6 +125,7 @@ def compare(
         learning_rate=learning_rate,
         batch_size=batch_size,
         pretrained_vocab=pretrained_vocab,
+        analyzer=tokenizer,
     )
     with contextlib.redirect_stdout(sys.stderr):  # stray library output; stdout keeps the table
         rows = run_compare(

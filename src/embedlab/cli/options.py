@@ -38,6 +38,14 @@ ThresholdOpt = Annotated[
     Optional[float],  # noqa: UP045
     typer.Option(help="Multi-label: probability from which a label is predicted (0.5)."),
 ]
+TokenizerOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--tokenizer",
+        help="Word analyzer: whitespace|kiwi|subword, options after ':' (kiwi:pos, "
+        "kiwi:content, subword:vocab=8000); default: kiwi if most texts are Hangul.",
+    ),
+]
 
 
 def setup_logging() -> None:

@@ -18,6 +18,7 @@ from embedlab.cli.options import (
     LabelSepOpt,
     TextColOpt,
     ThresholdOpt,
+    TokenizerOpt,
     setup_logging,
 )
 from embedlab.models.registry import model_names
@@ -112,6 +113,7 @@ def train(
             help="wide/wide_average, two classes: scale n-grams by naive-Bayes ratios (NBSVM)."
         ),
     ] = False,
+    tokenizer: TokenizerOpt = None,
 ) -> None:
     """Train a classifier on DATA and save it to OUT (with OUT/metrics.json)."""
     from embedlab import pipeline
@@ -143,6 +145,7 @@ def train(
         ngram_buckets=ngram_buckets,
         ngrams=ngrams,
         naive_bayes=naive_bayes,
+        analyzer=tokenizer,
     )
     with contextlib.redirect_stdout(sys.stderr):  # Keras' progress; stdout keeps the result
         metrics = pipeline.train(

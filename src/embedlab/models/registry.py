@@ -151,6 +151,10 @@ class ModelConfig:
             embedded sequence before the convolutions, so every word (the
             first one too) falls in ``h`` windows of each size ``h``. False
             (the default) convolves the post-padded sequence as it is.
+        char_ngrams: (int, int) or None. The n-gram models only: also hash each
+            word's character n-grams of these lengths into the n-gram table.
+        char_ngram_width: int. Character n-grams kept per word (the width of
+            the layer's ``char_table``); set with `char_ngrams`.
     """
 
     model: str
@@ -171,6 +175,8 @@ class ModelConfig:
     embedding_scale: float | None = None
     naive_bayes: bool = False
     edge_padding: bool = False
+    char_ngrams: tuple[int, int] | None = None
+    char_ngram_width: int = 0
 
     def __post_init__(self) -> None:
         if self.model not in _REGISTRY:
@@ -194,6 +200,14 @@ class ModelConfig:
                 raise ModelConfigError(
                     f"`{name}` must be a positive integer. Received: {name}={value!r}"
                 )
+        if self.char_ngrams is not None and (
+            self.model not in ngram_models() or self.char_ngram_width < 1
+        ):
+            raise ModelConfigError(
+                f"`char_ngrams` joins the n-gram table of {', '.join(ngram_models())} and "
+                "needs `char_ngram_width` >= 1. "
+                f"Received: model={self.model!r}, char_ngram_width={self.char_ngram_width}"
+            )
         if self.n_classes < 2:
             raise ModelConfigError(
                 f"`n_classes` must be at least 2. Received: n_classes={self.n_classes}"
@@ -244,6 +258,8 @@ class ModelConfig:
     def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
         data = dict(data)
         data["filter_sizes"] = tuple(data.get("filter_sizes", (3, 4, 5)))
+        if data.get("char_ngrams") is not None:
+            data["char_ngrams"] = tuple(data["char_ngrams"])
         return cls(**data)
 
 
@@ -417,6 +433,12 @@ def _cnn(x: Any, config: ModelConfig) -> Any:
     return keras.layers.Concatenate(name="features")(pooled)
 
 
+def _char_args(config: ModelConfig) -> dict[str, int]:
+    if config.char_ngrams is None:
+        return {}
+    return {"vocab_size": config.vocab_size, "char_width": config.char_ngram_width}
+
+
 @register_model(
     "ngrams",
     masking=False,
@@ -427,7 +449,9 @@ def _cnn(x: Any, config: ModelConfig) -> Any:
 def _ngrams(x: Any, config: ModelConfig, ids: Any) -> Any:
     from embedlab.models.ngrams import ngram_layer_class
 
-    bag = ngram_layer_class()(config.ngram_buckets, max_n=config.ngrams, name="ngram_bag")
+    bag = ngram_layer_class()(
+        config.ngram_buckets, max_n=config.ngrams, name="ngram_bag", **_char_args(config)
+    )
     return bag([ids, x])
 
 
@@ -459,6 +483,7 @@ def _wide(x: Any, config: ModelConfig, ids: Any) -> Any:
         max_n=config.ngrams,
         naive_bayes=config.naive_bayes,
         name="ngram_linear",
+        **_char_args(config),
     )
     return layer(ids)
 
