@@ -79,7 +79,8 @@ def check_char_ngrams(value: Any) -> tuple[int, int] | None:
         return None
     try:
         minn, maxn = (int(v) for v in value)
-        ok = 1 <= minn <= maxn and all(not isinstance(v, bool) for v in value)
+        ok = not isinstance(value, str) and 1 <= minn <= maxn
+        ok = ok and all(not isinstance(v, bool) for v in value)
     except (TypeError, ValueError):
         ok = False
     if not ok:

@@ -157,8 +157,8 @@ class KiwiAnalyzer(Analyzer):
 
     def analyze(self, texts: Iterable[str]) -> Iterator[list[str]]:
         kiwi = _kiwi(self.num_workers)
-        # kiwipiepy batches an iterable over its worker threads and yields in order
-        for tokens in kiwi.tokenize(_analysable(texts)):
+        # kiwipiepy spreads a list over its worker threads and yields in order
+        for tokens in kiwi.tokenize([_encodable(text) for text in texts]):
             yield [
                 f"{token.form}/{token.tag}" if self.pos else token.form
                 for token in tokens
@@ -166,14 +166,13 @@ class KiwiAnalyzer(Analyzer):
             ]
 
 
-def _analysable(texts: Iterable[str]) -> Iterator[str]:
-    # Lone surrogates cannot be encoded for kiwipiepy's C++ side: replace them.
-    for text in texts:
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            text = text.encode("utf-8", "replace").decode("utf-8")
-        yield text
+def _encodable(text: str) -> str:
+    # Lone surrogates cannot be passed to the C++ analyzers: replace them with "?".
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
 
 
 class SubwordAnalyzer(Analyzer):
@@ -207,7 +206,7 @@ class SubwordAnalyzer(Analyzer):
         spm = _sentencepiece()
         proto = io.BytesIO()
         spm.SentencePieceTrainer.train(
-            sentence_iterator=iter(texts),
+            sentence_iterator=map(_encodable, texts),
             model_writer=proto,
             vocab_size=self.vocab,
             hard_vocab_limit=False,
@@ -234,7 +233,7 @@ class SubwordAnalyzer(Analyzer):
             yield from self._encode(batch)
 
     def _encode(self, batch: list[str]) -> Iterator[list[str]]:
-        for pieces in self._model.encode(batch, out_type=str):
+        for pieces in self._model.encode(list(map(_encodable, batch)), out_type=str):
             yield [piece for piece in pieces if piece != "\u2581"]
 
     def state(self) -> Any:
