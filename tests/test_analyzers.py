@@ -169,3 +169,59 @@ def test_classifier_picks_kiwi_for_korean_and_keeps_it_when_saved(kiwi, tmp_path
     assert loaded.analyzer == "kiwi" and loaded.config.char_ngrams == (1, 3)
     probe = ["영화를 추천합니다", "ㅋㅋㅋㅋ", ""]
     assert (loaded.predict_proba(probe) == clf.predict_proba(probe)).all()
+
+
+# ------------------------------------------------------ vector corpora
+def test_vector_corpus_gives_the_classifiers_morphemes(kiwi, tmp_path):
+    from embedlab.embeddings import Corpus
+
+    path = tmp_path / "reviews.tsv"
+    path.write_text("label\ttext\n" + "".join(f"pos\t{t}\n" for t in KOREAN), encoding="utf-8")
+    corpus = Corpus(path, analyzer="kiwi")
+    expected = Tokenizer(analyzer="kiwi").tokenize(KOREAN)
+    assert list(corpus) == expected
+    assert list(corpus) == expected  # a second pass (as trainers make) gives the same
+    lines = tmp_path / "reviews.txt"
+    lines.write_text("\n".join(KOREAN) + "\n", encoding="utf-8")
+    assert list(Corpus(lines, analyzer="kiwi")) == expected
+    with pytest.raises(AnalyzerError, match="whitespace` or `kiwi"):
+        Corpus(path, analyzer="subword")
+
+
+# ---------------------------------------------------------------- CLI
+def run_cli(*args, cwd):
+    import os
+    import subprocess
+
+    return subprocess.run(
+        [sys.executable, "-m", "embedlab", *args],
+        cwd=cwd,
+        env={**os.environ, "KERAS_BACKEND": os.environ.get("KERAS_BACKEND", "jax")},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.mark.slow
+def test_cli_trains_with_a_named_analyzer_and_predict_reuses_it(kiwi, tmp_path):
+    lines = [f"{label},{text}" for label, text in zip(["pos", "neg"] * 3, KOREAN, strict=True)]
+    (tmp_path / "ko.csv").write_text("label,text\n" + "\n".join(lines * 10) + "\n", "utf-8")
+    result = run_cli(
+        "train", "ko.csv", "--out", "run", "--model", "wide", "--units", "1",
+        "--epochs", "1", "--tokenizer", "kiwi:pos", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    saved = json.loads((tmp_path / "run" / "tokenizer.json").read_text("utf-8"))
+    assert saved["config"]["analyzer"] == {
+        "name": "kiwi",
+        "options": {"content": False, "pos": True},
+    }
+    assert "영화/NNG" in saved["word_index"]
+    predicted = run_cli("predict", "run", "영화가 정말 재밌었어요", cwd=tmp_path)
+    assert predicted.returncode == 0 and predicted.stdout.strip().split()[0] in ("pos", "neg")
+    bad = run_cli("train", "ko.csv", "--out", "bad", "--tokenizer", "mecab", cwd=tmp_path)
+    assert (
+        bad.returncode == 2 and "error: " in bad.stderr and "Unknown analyzer 'mecab'" in bad.stderr
+    )
+    assert "Traceback" not in bad.stderr
