@@ -263,15 +263,16 @@ def vectors_experiment(
 
     word2vec and fastText (skip-gram, 100d, 5 epochs, min_count 2) are trained
     with ``embed train``'s library call on the `fit` reviews analysed by
-    ``kiwi``; an `average` classifier then learns from scratch (``rand``) or
-    starts from them (``static``, ``nonstatic``).
+    ``kiwi``; an `ngrams` classifier (fastText-like) then learns its word
+    vectors from scratch (``rand``) or fine-tunes them (``nonstatic``). (The
+    `average` model was tried first: it stays at 50% on NSMC, even in training.)
     """
     from embedlab.embeddings import Corpus, train_vectors
 
     rows: list[tuple[str, float, float]] = []
-    base = {"model": "average", "analyzer": "kiwi", "epochs": 8, "learning_rate": 0.005}
+    base = {"model": "ngrams", "analyzer": "kiwi", "epochs": 5, "learning_rate": 0.01}
     prob, seconds = run_embedlab([base], texts, labels, fit, dev, dev, seed=seed)
-    rows.append(("average rand", _accuracy(prob, labels[dev]), seconds))
+    rows.append(("ngrams rand", _accuracy(prob, labels[dev]), seconds))
     print(f"  {rows[-1][0]}: {rows[-1][1]:.4f}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         corpus_path = Path(tmp, "fit.tsv")  # labelled data: analysed once, kept for every pass
@@ -284,11 +285,10 @@ def vectors_experiment(
             trained = train_vectors(corpus, out, algo=algo, dim=100, min_count=2, seed=seed)
             vec_file = str(trained.paths[0])
             print(f"  {algo} vectors: {time.perf_counter() - start:.0f} s", flush=True)
-            for mode in ("static", "nonstatic"):
-                member = {**base, "mode": mode, "vectors": vec_file}
-                prob, seconds = run_embedlab([member], texts, labels, fit, dev, dev, seed=seed)
-                rows.append((f"average {mode} {algo}", _accuracy(prob, labels[dev]), seconds))
-                print(f"  {rows[-1][0]}: {rows[-1][1]:.4f}", flush=True)
+            member = {**base, "mode": "nonstatic", "vectors": vec_file}
+            prob, seconds = run_embedlab([member], texts, labels, fit, dev, dev, seed=seed)
+            rows.append((f"ngrams nonstatic {algo}", _accuracy(prob, labels[dev]), seconds))
+            print(f"  {rows[-1][0]}: {rows[-1][1]:.4f}", flush=True)
     return rows
 
 
@@ -325,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.vectors:
         rows = vectors_experiment(texts, labels, np.setdiff1d(train, dev), dev, seed=args.seed)
-        print("\n| average model, kiwi morphemes | dev accuracy | seconds |\n|---|---|---|")
+        print("\n| ngrams model, kiwi morphemes | dev accuracy | seconds |\n|---|---|---|")
         for name, accuracy, seconds in rows:
             print(f"| {name} | {100 * accuracy:.2f} | {seconds:.0f} |")
         return 0

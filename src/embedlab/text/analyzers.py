@@ -30,6 +30,7 @@ from __future__ import annotations
 import base64
 import functools
 import io
+import logging
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
@@ -56,6 +57,7 @@ KOREAN_EXTRA = "pip install 'embedlab[korean]'  (or: pip install kiwipiepy)"
 CONTENT_TAGS = frozenset(
     "NNG NNP NNB NR NP VV VA VX VCN MM MAG IC XR SL SH SN SW W_EMOJI W_HASHTAG".split()
 )
+logger = logging.getLogger("embedlab")
 _HANGUL = ((0xAC00, 0xD7A3), (0x1100, 0x11FF), (0x3130, 0x318F))
 
 
@@ -157,13 +159,29 @@ class KiwiAnalyzer(Analyzer):
 
     def analyze(self, texts: Iterable[str]) -> Iterator[list[str]]:
         kiwi = _kiwi(self.num_workers)
-        # kiwipiepy spreads a list over its worker threads and yields in order
-        for tokens in kiwi.tokenize([_encodable(text) for text in texts]):
+        batch = [_encodable(text) for text in texts]
+        try:
+            # kiwipiepy spreads a list over its worker threads and yields in order
+            analysed = list(kiwi.tokenize(batch))
+        except Exception:  # kiwipiepy raises plain Exception; find the text, keep the rest
+            analysed = [_one_text(kiwi, text) for text in batch]
+        for tokens in analysed:
+            if isinstance(tokens, str):  # not analysable: its whitespace words
+                yield tokens.split()
+                continue
             yield [
                 f"{token.form}/{token.tag}" if self.pos else token.form
                 for token in tokens
                 if not self.content or token.tag in CONTENT_TAGS
             ]
+
+
+def _one_text(kiwi: Any, text: str) -> Any:
+    try:
+        return kiwi.tokenize(text)
+    except Exception as error:  # kiwipiepy raises plain Exception
+        logger.warning("kiwipiepy cannot analyse %r (%s): split on whitespace", text[:60], error)
+        return text
 
 
 def _encodable(text: str) -> str:
