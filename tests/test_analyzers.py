@@ -126,6 +126,18 @@ def test_kiwi_keeps_laughter_and_emoji(kiwi):
     assert tokens == [["ㅋㅋㅋㅋ", "😀"]]
 
 
+def test_kiwi_multi_word_names_become_one_token_without_spaces(kiwi):
+    # kiwipiepy's multi-word dictionary gives "모건 프리먼" as one noun; a space
+    # inside a token would break vector files (word, then numbers, on one line)
+    names = [t.form for t in kiwi.tokenize("모건 프리먼의 연기") if " " in t.form]
+    assert names == ["모건 프리먼"]
+    tokens = (
+        Tokenizer(analyzer="kiwi").fit_on_texts(["모건 프리먼의 연기"]).tokenize(["모건 프리먼"])
+    )
+    assert not any(" " in token for token in tokens[0])
+    assert [name.replace(" ", "_") for name in names] == [t for t in tokens[0] if "_" in t]
+
+
 def test_char_level_cannot_be_combined_with_another_analyzer(kiwi):
     with pytest.raises(ValueError, match="char_level"):
         Tokenizer(char_level=True, analyzer="kiwi")

@@ -169,11 +169,13 @@ class KiwiAnalyzer(Analyzer):
             if isinstance(tokens, str):  # not analysable: its whitespace words
                 yield tokens.split()
                 continue
-            yield [
-                f"{token.form}/{token.tag}" if self.pos else token.form
+            # multi-word entries (모건 프리먼) join with "_" so no token holds a space
+            forms = [
+                (token.form.replace(" ", "_"), token.tag)
                 for token in tokens
                 if not self.content or token.tag in CONTENT_TAGS
             ]
+            yield [f"{form}/{tag}" if self.pos else form for form, tag in forms]
 
 
 def _one_text(kiwi: Any, text: str) -> Any:
