@@ -164,3 +164,99 @@ def test_naive_bayes_linear_scales_each_ngram_row_by_its_fixed_ratio():
         rows = [k for n in (1, 2) for k in reference_buckets(row, n, 13)]
         expected = (scale[rows, None] * table[rows]).sum(axis=0) / np.sqrt(len(rows))
         np.testing.assert_allclose(out[b], expected, rtol=1e-5)
+
+
+# ------------------------------------------------------ character n-grams
+def reference_fasttext_hash(text: str) -> int:
+    """fastText's Dictionary::hash (dictionary.cc): FNV-1a over int8-sign-extended bytes."""
+    h = 2166136261
+    for byte in text.encode("utf-8"):
+        signed = byte - 256 if byte > 127 else byte
+        h = ((h ^ (signed & 0xFFFFFFFF)) * 16777619) & 0xFFFFFFFF
+    return h
+
+
+def reference_char_buckets(word: str, minn: int, maxn: int, buckets: int) -> list[int]:
+    """Buckets of the character n-grams of "<word>", in fastText's order (computeSubwords)."""
+    wrapped = "<" + word + ">"
+    out = []
+    for i in range(len(wrapped)):
+        for n in range(minn, maxn + 1):
+            gram = wrapped[i : i + n]
+            if len(gram) < n or (n == 1 and gram in "<>"):
+                continue
+            out.append(reference_fasttext_hash(gram) % buckets)
+    return out
+
+
+def test_char_ngram_table_holds_fasttexts_subword_buckets_per_word_id():
+    from embedlab.models.ngrams import char_ngram_table
+
+    words = ["영화", "ㅋㅋ", "a", "film"]
+    table = char_ngram_table(words, 1009, (1, 3))
+    assert table.dtype == np.int32 and (table[0] == -1).all()  # padding has none
+    for word_id, word in enumerate(words, start=1):
+        expected = reference_char_buckets(word, 1, 3, 1009)
+        row = table[word_id]
+        assert list(row[row >= 0]) == expected
+    narrow = char_ngram_table(words, 1009, (1, 3), width=2)
+    np.testing.assert_array_equal(narrow, table[:, :2])
+
+
+@pytest.mark.parametrize("bag", [False, True])
+def test_char_ngrams_join_the_word_ngrams_in_both_layers(bag):
+    from embedlab.models.ngrams import char_ngram_table
+
+    words = ["good", "bad", "goodish", "x"]
+    buckets, minn, maxn = 101, 2, 3
+    chars = char_ngram_table(words, buckets, (minn, maxn))
+    ids = np.array([[1, 3, 0, 0], [2, 4, 1, 0]], dtype=np.int32)
+    rng = np.random.default_rng(3)
+    embedded = rng.normal(size=(2, 4, 2)).astype(np.float32)
+    options = {"vocab_size": len(words) + 1, "char_width": chars.shape[1]}
+    if bag:
+        layer = ngram_layer_class()(buckets=buckets, max_n=2, **options)
+        layer.build([ids.shape, embedded.shape])
+    else:
+        layer = linear_layer_class()(buckets=buckets, units=2, max_n=2, **options)
+        layer.build(ids.shape)
+    table = rng.normal(size=(buckets, 2)).astype(np.float32)
+    layer.table.assign(table)
+    layer.char_table.assign(chars)
+    assert not layer.char_table.trainable
+    out = np.asarray(layer([ids, embedded]) if bag else layer(ids))
+    for b, row in enumerate(ids):
+        grams = reference_buckets(row, 2, buckets)
+        if not bag:
+            grams += reference_buckets(row, 1, buckets)
+        grams += [k for t in row if t > 0 for k in reference_char_buckets(words[t - 1], 2, 3, 101)]
+        rows = [table[k] for k in grams]
+        if bag:
+            rows += [embedded[b, i] for i, t in enumerate(row) if t > 0]
+            expected = np.mean(rows, axis=0)
+        else:
+            expected = np.sum(rows, axis=0) / np.sqrt(len(rows))
+        np.testing.assert_allclose(out[b], expected, rtol=1e-5, atol=1e-6)
+
+
+def test_char_ngrams_options_are_checked():
+    from embedlab.errors import ModelConfigError
+
+    with pytest.raises(ModelConfigError, match="model 'cnn' has none"):
+        TextClassifier("cnn", char_ngrams=(2, 4))
+    for bad in [(0, 3), (4, 2), (2,), "24"]:
+        with pytest.raises(ModelConfigError, match="char_ngrams"):
+            TextClassifier("wide", char_ngrams=bad)
+
+
+@pytest.mark.slow
+def test_wide_with_char_ngrams_saves_and_loads_with_the_same_predictions(tmp_path):
+    texts = ["a fine warm film", "a dull cold mess", "warm and fine", "cold dull film"] * 10
+    labels = ["pos", "neg", "pos", "neg"] * 10
+    clf = TextClassifier("wide", units=1, naive_bayes=True, char_ngrams=(2, 4), ngram_buckets=97)
+    clf.fit(texts, labels, epochs=2, verbose=0)
+    assert clf.config is not None and clf.config.char_ngram_width > 0
+    clf.save(tmp_path / "model")
+    loaded = TextClassifier.load(tmp_path / "model")
+    assert loaded.config == clf.config
+    np.testing.assert_allclose(loaded.predict_proba(texts), clf.predict_proba(texts), rtol=1e-6)

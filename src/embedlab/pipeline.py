@@ -104,6 +104,8 @@ class TrainOptions:
     ngrams: int | None = None
     naive_bayes: bool = False
     edge_padding: bool = False
+    analyzer: str | None = None  # None: kiwi when most texts are Hangul, else whitespace
+    char_ngrams: tuple[int, int] | None = None
 
     def classifier(self) -> TextClassifier:
         """An untrained `TextClassifier` with the fields that share its arguments' names."""

@@ -33,6 +33,7 @@ from embedlab.classify.training import (
 )
 from embedlab.data import Label, label_set
 from embedlab.errors import DataError, EmbedlabError, ModelConfigError, SavedFileError
+from embedlab.models.ngrams import char_ngram_table, check_char_ngrams
 from embedlab.models.registry import (
     MODEL_OPTIONS,
     PRETRAINED_MODES,
@@ -43,6 +44,7 @@ from embedlab.models.registry import (
     min_sequence_length,
     model_defaults,
 )
+from embedlab.text.analyzers import get_analyzer, suggest_analyzer
 from embedlab.text.tokenizer import Tokenizer, pad_sequences
 
 if TYPE_CHECKING:
@@ -132,6 +134,13 @@ class TextClassifier(EstimatorMixin):
             convolutions, so the first word is in as many windows as the
             others. False (the default) convolves the post-padded ids as they
             are.
+        analyzer: str or None. How texts become words (`embedlab.text.analyzers`):
+            ``whitespace``, ``kiwi`` (Korean morphemes), ``subword``, with
+            options (``kiwi:pos``). None decides at `fit`: ``kiwi`` when most
+            training texts are Hangul, else ``whitespace`` (the choice is logged).
+        char_ngrams: (int, int) or None. The n-gram models only: also hash
+            each word's character n-grams of these lengths (fastText's
+            subwords) into their n-gram table, e.g. ``(2, 4)``.
 
     The constructor arguments are the classifier's config: `get_params` and
     `get_config` return them all, as given (`fit` never changes them; what it
@@ -185,6 +194,8 @@ class TextClassifier(EstimatorMixin):
         ngrams: int | None = None,
         naive_bayes: bool = False,
         edge_padding: bool = False,
+        analyzer: str | None = None,
+        char_ngrams: tuple[int, int] | None = None,
     ) -> None:
         model_defaults(model)  # raises on an unknown name, listing the choices
         check_numbers(**{k: v for k, v in locals().items() if k in NUMERIC_OPTIONS})
@@ -194,7 +205,14 @@ class TextClassifier(EstimatorMixin):
             ngrams=ngrams,
             naive_bayes=naive_bayes,
             edge_padding=edge_padding,
+            char_ngrams=char_ngrams,
         )
+        try:
+            char_ngrams = check_char_ngrams(char_ngrams)
+        except ValueError as error:
+            raise ModelConfigError(str(error)) from None
+        if analyzer is not None:
+            get_analyzer(analyzer)  # an unknown name or a missing package fails here
         if embedding_scale is not None and mode != "rand":
             raise ModelConfigError(
                 "`embedding_scale` sets the initial embeddings of mode 'rand'; mode "
@@ -251,6 +269,8 @@ class TextClassifier(EstimatorMixin):
         self.ngrams = ngrams
         self.naive_bayes = naive_bayes
         self.edge_padding = edge_padding
+        self.analyzer = analyzer
+        self.char_ngrams = char_ngrams
 
         # fitted state (set by fit and load, saved by save)
         self.tokenizer: Tokenizer | None = None
@@ -350,14 +370,23 @@ class TextClassifier(EstimatorMixin):
         self.tokenizer = self._fit_tokenizer(texts)
         sequences = self.tokenizer.texts_to_sequences(texts)
         matrix, dim = self._embedding_matrix(self.tokenizer)
+        char_table = self._char_table(self.tokenizer)
         self.config = self._model_config(
             vocab_size=self.tokenizer.vocab_size,
             embedding_dim=dim,
             sequence_length=self.maxlen or self._default_maxlen(sequences),
             n_classes=len(classes),
             multi_label=multi,
+            char_ngram_width=0 if char_table is None else char_table.shape[1],
         )
         self.keras_model = build_model(self.config, matrix)
+        if char_table is not None:  # the words' character n-gram buckets, kept in the model
+            layer = next(
+                layer
+                for layer in self.keras_model.layers
+                if getattr(layer, "char_table", None) is not None
+            )
+            layer.char_table.assign(char_table)
         self.pretrained_matrix = matrix if self.mode == "nonstatic" else None  # for `inspect`
         self._compile()
 
@@ -420,7 +449,13 @@ class TextClassifier(EstimatorMixin):
         return [texts[i] for i in train_idx], [y_labels[i] for i in train_idx], dev
 
     def _fit_tokenizer(self, texts: list[str]) -> Tokenizer:
-        tokenizer = Tokenizer(self.num_words, lower=self.lower, oov_token=self.oov_token)
+        analyzer = self.analyzer
+        if analyzer is None:
+            analyzer, reason = suggest_analyzer(texts)
+            logger.info("analyzer: %s (%s)", analyzer, reason)
+        tokenizer = Tokenizer(
+            self.num_words, lower=self.lower, oov_token=self.oov_token, analyzer=analyzer
+        )
         tokenizer.fit_on_texts(texts)
         if len(tokenizer.word_index) == 0:
             raise DataError("The training texts hold no words after tokenizing.")
@@ -449,6 +484,15 @@ class TextClassifier(EstimatorMixin):
         if self.vectors is not None:
             return None, self._vectors_dim()  # rand: learn embeddings of the vectors' size
         return None, DEFAULT_EMBEDDING_DIM
+
+    def _char_table(self, tokenizer: Tokenizer) -> np.ndarray | None:
+        """Each word id's hashed character n-gram buckets, or None without `char_ngrams`."""
+        if self.char_ngrams is None:
+            return None
+        buckets = self.ngram_buckets or model_defaults(self.model_name).get(
+            "ngram_buckets", ModelConfig.ngram_buckets
+        )
+        return char_ngram_table(tokenizer.vocabulary(), buckets, self.char_ngrams)
 
     def _model_config(self, **fitted: Any) -> ModelConfig:
         """The `ModelConfig` of the constructor arguments and the fitted sizes."""

@@ -107,6 +107,8 @@ def compare(
     ngrams: opt.NgramsOpt = None,
     naive_bayes: opt.NaiveBayesOpt = False,
     edge_padding: opt.EdgePaddingOpt = False,
+    analyzer: opt.TokenizerOpt = None,
+    char_ngrams: opt.CharNgramsOpt = None,
 ) -> None:
     """Compare models x modes x vectors by cross-validation or on a test set; resumable.
 

@@ -97,6 +97,14 @@ def embed_train(
         ),
     ] = False,
     overwrite: Annotated[bool, typer.Option(help="Replace existing output files.")] = False,
+    tokenizer: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--tokenizer",
+            help="Word analyzer: whitespace (default) or kiwi (Korean morphemes; kiwi:pos "
+            "tags them); use the one the classifier will use.",
+        ),
+    ] = None,
 ) -> None:
     """Train word vectors on CORPUS and write them to OUT (`embedlab train --vectors OUT`)."""
     from embedlab.embeddings import Corpus, train_vectors
@@ -108,6 +116,7 @@ def embed_train(
         encoding=encoding,
         text_column=text_column,
         filters="" if keep_punctuation else DEFAULT_FILTERS,
+        analyzer=None if tokenizer in (None, "whitespace") else tokenizer,
     )
     with _RichReporter() as reporter:
         result = train_vectors(

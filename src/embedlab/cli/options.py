@@ -60,6 +60,23 @@ ThresholdOpt = Annotated[
     Optional[float],  # noqa: UP045
     typer.Option(help="Multi-label: probability from which a label is predicted (0.5)."),
 ]
+CharNgramsOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--char-ngrams",
+        metavar="MIN,MAX",
+        help="ngrams/cnn_ngrams/wide/wide_average: also hash each word's character "
+        "n-grams of these lengths (e.g. 2,4).",
+    ),
+]
+TokenizerOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--tokenizer",
+        help="Word analyzer: whitespace|kiwi|subword, options after ':' (kiwi:pos, "
+        "kiwi:content, subword:vocab=8000); default: kiwi if most texts are Hangul.",
+    ),
+]
 
 _OptionalStr = Optional[str]  # noqa: UP045 - typer needs Optional on Python 3.10
 _OptionalInt = Optional[int]  # noqa: UP045
@@ -184,9 +201,22 @@ def train_options(arguments: Mapping[str, Any], **overrides: Any) -> TrainOption
     values = {name: value for name, value in arguments.items() if name in fields}
     if "class_weight" in values:
         values["class_weight"] = parse_class_weight(values["class_weight"])
+    if isinstance(values.get("char_ngrams"), str):
+        values["char_ngrams"] = parse_char_ngrams(values["char_ngrams"])
     if values.get("threshold", 0) is None:
         del values["threshold"]  # the CLI's None: the classifier's default
     return TrainOptions(**{**values, **overrides})
+
+
+def parse_char_ngrams(text: str) -> tuple[int, int]:
+    """``"2,4"`` as ``(2, 4)``; a clear error for anything else."""
+    from embedlab.errors import OptionError
+
+    parts = text.replace(" ", "").split(",")
+    if len(parts) != 2 or not all(part.isdigit() for part in parts):
+        raise OptionError(f"--char-ngrams takes MIN,MAX (e.g. 2,4). Received: {text!r}")
+    low, high = (int(part) for part in parts)
+    return low, high
 
 
 def setup_logging() -> None:

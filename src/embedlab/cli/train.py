@@ -68,6 +68,8 @@ def train(
     ngrams: opt.NgramsOpt = None,
     naive_bayes: opt.NaiveBayesOpt = False,
     edge_padding: opt.EdgePaddingOpt = False,
+    analyzer: opt.TokenizerOpt = None,
+    char_ngrams: opt.CharNgramsOpt = None,
 ) -> None:
     """Train a classifier on DATA and save it to OUT (with OUT/metrics.json)."""
     from embedlab import pipeline

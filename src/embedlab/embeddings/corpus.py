@@ -13,24 +13,29 @@ as many passes as the trainer needs. Two kinds of input are accepted:
 Documents are split into words with embedlab's tokenizer rules
 (`embedlab.text.tokenizer.text_to_word_sequence`: lower-cased, the legacy Keras
 `filters` removed), so trained vectors cover exactly the words a
-`TextClassifier` looks up.
+`TextClassifier` looks up. With `analyzer` (``kiwi`` for Korean morphemes;
+see `embedlab.text.analyzers`) the words are those of a classifier trained
+with the same analyzer; documents are then analysed in batches, and those of
+labelled data are analysed once and kept for the later passes.
 """
 
 from __future__ import annotations
 
 import codecs
+import itertools
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from embedlab.errors import DataError
-from embedlab.text.tokenizer import DEFAULT_FILTERS, text_to_word_sequence
+from embedlab.text.tokenizer import DEFAULT_FILTERS, Tokenizer, text_to_word_sequence
 
 TEXT_FORMAT = "text"
 """The corpus format of plain text files: one document a line."""
 
 _DATA_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson")
 _BINARY_CHECK_BYTES = 8192
+_ANALYZER_BATCH = 4096
 
 Progress = Callable[[int], None]
 """Called with the units (bytes of a text file, or documents) just read."""
@@ -57,10 +62,15 @@ class Corpus:
         filters: str. Characters removed before splitting (the legacy Keras
             set by default; "" keeps punctuation of pre-tokenised text).
         lower: bool. Lower-case the text first.
+        analyzer: str or None. A word analyzer spec (``"kiwi"``,
+            ``"kiwi:pos"``); None splits on whitespace. Analyzers that learn
+            from the texts (``subword``) are refused: their pieces would not
+            match a classifier's.
 
     Raises:
         DataError: if `format` is unknown, a path does not exist, or
             `text_column` is given for text files.
+        AnalyzerError: for an unknown or trained analyzer, or a missing package.
 
     Example:
         >>> corpus = Corpus("reviews.txt")
@@ -77,8 +87,17 @@ class Corpus:
         text_column: str | None = None,
         filters: str = DEFAULT_FILTERS,
         lower: bool = True,
+        analyzer: str | None = None,
     ) -> None:
         from embedlab.data import FORMATS
+        from embedlab.text.analyzers import AnalyzerError, get_analyzer
+
+        if get_analyzer(analyzer).trained:
+            raise AnalyzerError(
+                f"Analyzer {analyzer!r} learns its pieces from a classifier's training texts; "
+                "vectors can be trained with `whitespace` or `kiwi`. "
+                f"Received: analyzer={analyzer!r}"
+            )
 
         items = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
         if not items:
@@ -115,7 +134,10 @@ class Corpus:
         self.text_column = text_column
         self.filters = filters
         self.lower = bool(lower)
+        self.analyzer = analyzer
+        self._tokenizer = Tokenizer(filters=filters, lower=self.lower, analyzer=analyzer)
         self._texts: list[str] | None = None
+        self._documents: list[list[str]] | None = None
 
     @property
     def paths(self) -> list[str]:
@@ -135,6 +157,8 @@ class Corpus:
 
     def tokenize(self, text: str) -> list[str]:
         """The words of one document, by this corpus's rules."""
+        if self.analyzer is not None:
+            return self._tokenizer.tokenize([text])[0]
         return text_to_word_sequence(text, filters=self.filters, lower=self.lower)
 
     def texts(self, *, progress: Progress | None = None) -> Iterator[str]:
@@ -159,10 +183,27 @@ class Corpus:
 
     def documents(self, *, progress: Progress | None = None) -> Iterator[list[str]]:
         """The tokenised documents, empty ones skipped; see `texts` for `progress`."""
-        for text in self.texts(progress=progress):
-            words = self.tokenize(text)
-            if words:
+        if self.analyzer is None:
+            for text in self.texts(progress=progress):
+                words = self.tokenize(text)
+                if words:
+                    yield words
+            return
+        if self._documents is not None:  # labelled data, analysed on the first pass
+            for words in self._documents:
+                if progress is not None:
+                    progress(1)
                 yield words
+            return
+        kept: list[list[str]] | None = None if self._text else []
+        texts = self.texts(progress=progress)
+        while batch := list(itertools.islice(texts, _ANALYZER_BATCH)):
+            for words in self._tokenizer.tokenize(batch):
+                if words:
+                    if kept is not None:
+                        kept.append(words)
+                    yield words
+        self._documents = kept
 
     def __iter__(self) -> Iterator[list[str]]:
         return self.documents()

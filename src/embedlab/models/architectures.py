@@ -110,13 +110,22 @@ def _cnn(x: Any, config: ModelConfig) -> Any:
     description="fastText-like: mean of word and hashed word n-gram vectors",
     defaults={"dropout": 0.0},
     uses_ids=True,
-    options=("ngram_buckets", "ngrams"),
+    options=("ngram_buckets", "ngrams", "char_ngrams"),
 )
 def _ngrams(x: Any, config: ModelConfig, ids: Any) -> Any:
     from embedlab.models.ngrams import ngram_layer_class
 
-    bag = ngram_layer_class()(config.ngram_buckets, max_n=config.ngrams, name="ngram_bag")
+    bag = ngram_layer_class()(
+        config.ngram_buckets, max_n=config.ngrams, name="ngram_bag", **_char_args(config)
+    )
     return bag([ids, x])
+
+
+def _char_args(config: ModelConfig) -> dict[str, int]:
+    """The n-gram layers' character table arguments (none without `char_ngrams`)."""
+    if config.char_ngrams is None:
+        return {}
+    return {"vocab_size": config.vocab_size, "char_width": config.char_ngram_width}
 
 
 @register_model(
@@ -125,7 +134,7 @@ def _ngrams(x: Any, config: ModelConfig, ids: Any) -> Any:
     description="wide & deep: Kim's CNN features beside the fastText-like n-gram mean",
     defaults={"max_norm": 3.0},
     uses_ids=True,
-    options=("ngram_buckets", "ngrams", "edge_padding"),
+    options=("ngram_buckets", "ngrams", "edge_padding", "char_ngrams"),
     min_length=max(KIM_FILTER_SIZES),
 )
 def _cnn_ngrams(x: Any, config: ModelConfig, ids: Any) -> Any:
@@ -141,8 +150,12 @@ def _naive_bayes_ratios(
         return
     from embedlab.models.ngrams import naive_bayes_ratios
 
-    ratios = naive_bayes_ratios(x, y, config.ngram_buckets, config.ngrams)
-    keras_model.get_layer(NGRAM_LINEAR).scale.assign(ratios)
+    layer = keras_model.get_layer(NGRAM_LINEAR)
+    char_table = None  # filled from the vocabulary before this step, when `char_ngrams`
+    if getattr(layer, "char_table", None) is not None:
+        char_table = np.asarray(layer.char_table.numpy())
+    ratios = naive_bayes_ratios(x, y, config.ngram_buckets, config.ngrams, char_table=char_table)
+    layer.scale.assign(ratios)
 
 
 @register_model(
@@ -151,7 +164,7 @@ def _naive_bayes_ratios(
     description="linear model of hashed word 1..n-grams (sqrt-normalised binary bag)",
     defaults={"dropout": 0.0},
     uses_ids=True,
-    options=("ngram_buckets", "ngrams", "naive_bayes"),
+    options=("ngram_buckets", "ngrams", "naive_bayes", "char_ngrams"),
     adapt=_naive_bayes_ratios,
 )
 def _wide(x: Any, config: ModelConfig, ids: Any) -> Any:
@@ -173,7 +186,7 @@ def _wide(x: Any, config: ModelConfig, ids: Any) -> Any:
     description="wide & deep: the `wide` linear n-gram model beside the mean word vector",
     defaults={"dropout": 0.0},
     uses_ids=True,
-    options=("ngram_buckets", "ngrams", "naive_bayes"),
+    options=("ngram_buckets", "ngrams", "naive_bayes", "char_ngrams"),
     adapt=_naive_bayes_ratios,
 )
 def _wide_average(x: Any, config: ModelConfig, ids: Any) -> Any:

@@ -11,6 +11,16 @@ The n-gram of ids ``(a, b, c)`` falls in bucket
 int32 arithmetic (the hash needs only to be deterministic, not to match
 fastText's, whose n-grams are hashed from word strings). Windows that touch a
 padding id (0) are left out, and so are padding positions of the unigrams.
+`hashed_ngram_codes` is the one place that hashes; both layers call it.
+
+Character n-grams (fastText's subwords, Bojanowski et al. 2017) join the word
+n-grams in the same hashed table: `char_ngram_table` lists, for each word id
+of the tokenizer's vocabulary, the buckets of the character n-grams of
+``"<" + word + ">"`` (fastText's hash, `embedlab.vectors.fasttext_bin`). The
+layers keep that table as a non-trainable int weight (``char_table``, filled
+by `TextClassifier.fit`) and gather it in the graph, so a saved model still
+takes plain ids and needs no extra file. Words without an id (unseen in
+training) get no character n-grams.
 """
 
 from __future__ import annotations
@@ -23,6 +33,73 @@ import numpy as np
 from embedlab._keras import import_keras
 
 PRIME = 1_000_003
+CHAR_NGRAM_WIDTH_LIMIT = 32
+"""Most character n-grams kept per word (the first ones, in fastText's order)."""
+
+
+def char_ngram_table(
+    words: list[str], buckets: int, char_ngrams: tuple[int, int], *, width: int | None = None
+) -> np.ndarray:
+    """Bucket ids of each word's character n-grams, one row per word id.
+
+    Args:
+        words: list of str. The words of ids ``1 .. len(words)`` (the
+            tokenizer's `vocabulary()`); row 0 (padding) is empty.
+        buckets: int. Rows of the hashed table the codes index.
+        char_ngrams: ``(minn, maxn)``. Shortest and longest n-gram, in characters.
+        width: int or None. Columns; None: the longest row, at most
+            `CHAR_NGRAM_WIDTH_LIMIT`. Longer rows are cut.
+
+    Returns:
+        int32 array ``(len(words) + 1, width)``; -1 fills rows with fewer n-grams.
+    """
+    from embedlab.vectors.fasttext_bin import ngram_hashes
+
+    minn, maxn = char_ngrams
+    owner, hashes = ngram_hashes([word.encode("utf-8") for word in words], minn, maxn)
+    owner = owner + 1
+    counts = np.bincount(owner, minlength=len(words) + 1)
+    if width is None:
+        width = max(1, min(int(counts.max(initial=0)), CHAR_NGRAM_WIDTH_LIMIT))
+    starts = np.cumsum(counts) - counts
+    column = np.arange(len(owner)) - starts[owner]
+    keep = column < width
+    table = np.full((len(words) + 1, width), -1, dtype=np.int32)
+    table[owner[keep], column[keep]] = (hashes[keep] % np.uint32(buckets)).astype(np.int32)
+    return table
+
+
+def check_char_ngrams(value: Any) -> tuple[int, int] | None:
+    """`value` as ``(minn, maxn)`` with ``1 <= minn <= maxn``, or None.
+
+    Raises:
+        ValueError: Naming the argument and what was received.
+    """
+    if value is None:
+        return None
+    try:
+        minn, maxn = (int(v) for v in value)
+        ok = not isinstance(value, str) and 1 <= minn <= maxn
+        ok = ok and all(not isinstance(v, bool) for v in value)
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ValueError(
+            "`char_ngrams` must be None or (minn, maxn) with 1 <= minn <= maxn. "
+            f"Received: char_ngrams={value!r}"
+        )
+    return minn, maxn
+
+
+def _char_table_weight(layer: Any, vocab_size: int, width: int) -> Any:
+    keras = import_keras()
+    return layer.add_weight(
+        shape=(vocab_size, width),
+        initializer=keras.initializers.Constant(-1),
+        dtype="int32",
+        trainable=False,
+        name="char_table",
+    )
 
 
 @functools.cache
@@ -43,6 +120,10 @@ def ngram_layer_class() -> Any:
         Args:
             buckets: int. Rows of the n-gram table (hash collisions share a row).
             max_n: int. Longest n-gram: 2 adds bigrams, 3 bigrams and trigrams.
+            vocab_size: int. Word ids (rows of ``char_table``); 0 without
+                character n-grams.
+            char_width: int. Character n-grams per word (``char_table``
+                columns); 0 for none.
 
         Call args:
             inputs: list ``[ids, embedded]``: int ids ``(batch, length)``
@@ -52,7 +133,14 @@ def ngram_layer_class() -> Any:
             ``(batch, dim)``: the mean over the text's words and n-grams.
         """
 
-        def __init__(self, buckets: int, max_n: int = 2, **kwargs: Any) -> None:
+        def __init__(
+            self,
+            buckets: int,
+            max_n: int = 2,
+            vocab_size: int = 0,
+            char_width: int = 0,
+            **kwargs: Any,
+        ) -> None:
             super().__init__(**kwargs)
             if buckets < 1:
                 raise ValueError(f"`buckets` must be positive. Received: buckets={buckets}")
@@ -60,6 +148,7 @@ def ngram_layer_class() -> Any:
                 raise ValueError(f"`max_n` must be at least 2. Received: max_n={max_n}")
             self.buckets = buckets
             self.max_n = max_n
+            self.vocab_size, self.char_width = vocab_size, char_width
 
         def build(self, input_shape: Any) -> None:
             dim = int(input_shape[1][-1])
@@ -69,24 +158,22 @@ def ngram_layer_class() -> Any:
                 initializer=keras.initializers.RandomUniform(-1.0 / dim, 1.0 / dim),
                 name="ngram_embeddings",
             )
+            self.char_table = (
+                _char_table_weight(self, self.vocab_size, self.char_width)
+                if self.char_width
+                else None
+            )
 
         def call(self, inputs: Any) -> Any:
             ids, embedded = inputs
-            ids = ops.cast(ids, "int32")
             valid = ops.cast(ops.greater(ids, 0), embedded.dtype)
             total = ops.sum(embedded * ops.expand_dims(valid, -1), axis=1)
             count = ops.sum(valid, axis=1)
-            length = ids.shape[1]
-            for n in range(2, self.max_n + 1):
-                if length is not None and length < n:
-                    break
-                code = ids[:, : ids.shape[1] - n + 1]
-                window = valid[:, : ids.shape[1] - n + 1]
-                for k in range(1, n):
-                    end = ids.shape[1] - n + 1 + k
-                    code = code * PRIME + ids[:, k:end]
-                    window = window * valid[:, k:end]
-                rows = ops.take(self.table, ops.mod(code, self.buckets), axis=0)
+            codes = hashed_ngram_codes(
+                ids, self.max_n, self.buckets, min_n=2, char_table=self.char_table
+            )
+            for code, window in codes:
+                rows = ops.take(self.table, code, axis=0)
                 total = total + ops.sum(rows * ops.expand_dims(window, -1), axis=1)
                 count = count + ops.sum(window, axis=1)
             return total / ops.expand_dims(ops.maximum(count, 1.0), -1)
@@ -95,30 +182,52 @@ def ngram_layer_class() -> Any:
             return (input_shape[1][0], input_shape[1][-1])
 
         def get_config(self) -> dict[str, Any]:
-            return {**super().get_config(), "buckets": self.buckets, "max_n": self.max_n}
+            return {
+                **super().get_config(),
+                "buckets": self.buckets,
+                "max_n": self.max_n,
+                "vocab_size": self.vocab_size,
+                "char_width": self.char_width,
+            }
 
     return HashedNgramBag
 
 
-def hashed_ngram_codes(ids: Any, max_n: int, buckets: int) -> list[tuple[Any, Any]]:
-    """``(bucket ids, valid)`` per n-gram order ``1..max_n`` of an id batch.
+def hashed_ngram_codes(
+    ids: Any, max_n: int, buckets: int, *, min_n: int = 1, char_table: Any = None
+) -> list[tuple[Any, Any]]:
+    """``(bucket ids, valid)`` per n-gram order ``min_n..max_n`` of an id batch,
+    then (with `char_table`) one pair for the words' character n-grams.
 
-    Unigrams are hashed too (``id mod buckets``); `valid` is 1.0 where no id
-    of the window is padding.
+    Unigrams are hashed as ``id mod buckets``; `valid` is 1.0 where no id of
+    the window is padding (and, for character n-grams, where the word has
+    that many). The only place where embedlab hashes word n-grams.
+
+    Args:
+        ids: int ``(batch, length)``, 0 padding (a tensor or a NumPy array).
+        max_n: int. Longest word n-gram. buckets: int. Rows of the hashed table.
+        min_n: int. Shortest word n-gram (1 or 2).
+        char_table: int ``(vocab_size, width)`` or None. Each word id's
+            character n-gram buckets (`char_ngram_table`), -1 for none.
     """
     ops = import_keras().ops
     ids = ops.cast(ids, "int32")
     valid = ops.cast(ops.greater(ids, 0), "float32")
     length = ids.shape[1]
-    out = [(ops.mod(ids, buckets), valid)]
-    for n in range(2, max_n + 1):
-        if length < n:
+    out = [(ops.mod(ids, buckets), valid)] if min_n <= 1 else []
+    for n in range(max(min_n, 2), max_n + 1):
+        if length is not None and length < n:
             break
         code, window = ids[:, : length - n + 1], valid[:, : length - n + 1]
         for k in range(1, n):
             code = code * PRIME + ids[:, k : length - n + 1 + k]
             window = window * valid[:, k : length - n + 1 + k]
         out.append((ops.mod(code, buckets), window))
+    if char_table is not None:
+        chars = ops.take(ops.cast(char_table, "int32"), ids, axis=0)  # (batch, length, width)
+        present = ops.cast(ops.greater_equal(chars, 0), "float32") * ops.expand_dims(valid, -1)
+        flat = (ops.shape(ids)[0], -1)
+        out.append((ops.reshape(ops.maximum(chars, 0), flat), ops.reshape(present, flat)))
     return out
 
 
@@ -148,14 +257,25 @@ def linear_layer_class() -> Any:
             units: int. Output width.
             max_n: int. Longest n-gram.
             naive_bayes: bool. Scale each bucket by its fixed ``scale`` entry.
+            vocab_size: int. Word ids (rows of ``char_table``); 0 without
+                character n-grams.
+            char_width: int. Character n-grams per word; 0 for none.
         """
 
         def __init__(
-            self, buckets: int, units: int, max_n: int = 2, naive_bayes: bool = False, **kwargs: Any
+            self,
+            buckets: int,
+            units: int,
+            max_n: int = 2,
+            naive_bayes: bool = False,
+            vocab_size: int = 0,
+            char_width: int = 0,
+            **kwargs: Any,
         ) -> None:
             super().__init__(**kwargs)
             self.buckets, self.units, self.max_n = buckets, units, max_n
             self.naive_bayes = naive_bayes
+            self.vocab_size, self.char_width = vocab_size, char_width
 
         def build(self, input_shape: Any) -> None:
             self.table = self.add_weight(
@@ -165,11 +285,17 @@ def linear_layer_class() -> Any:
                 self.scale = self.add_weight(
                     shape=(self.buckets,), initializer="ones", trainable=False, name="nb_scale"
                 )
+            self.char_table = (
+                _char_table_weight(self, self.vocab_size, self.char_width)
+                if self.char_width
+                else None
+            )
 
         def call(self, ids: Any) -> Any:
             total = ops.zeros((ops.shape(ids)[0], self.units))
             count = ops.zeros((ops.shape(ids)[0],))
-            for code, valid in hashed_ngram_codes(ids, self.max_n, self.buckets):
+            codes = hashed_ngram_codes(ids, self.max_n, self.buckets, char_table=self.char_table)
+            for code, valid in codes:
                 rows = ops.take(self.table, code, axis=0)
                 present = valid
                 if self.naive_bayes:
@@ -188,13 +314,21 @@ def linear_layer_class() -> Any:
                 "units": self.units,
                 "max_n": self.max_n,
                 "naive_bayes": self.naive_bayes,
+                "vocab_size": self.vocab_size,
+                "char_width": self.char_width,
             }
 
     return HashedNgramLinear
 
 
 def naive_bayes_ratios(
-    ids: np.ndarray, y: np.ndarray, buckets: int, max_n: int, *, alpha: float = 1.0
+    ids: np.ndarray,
+    y: np.ndarray,
+    buckets: int,
+    max_n: int,
+    *,
+    alpha: float = 1.0,
+    char_table: np.ndarray | None = None,
 ) -> np.ndarray:
     """Naive-Bayes log-count ratio of each hashed 1..max_n-gram bucket (NBSVM).
 
@@ -208,6 +342,8 @@ def naive_bayes_ratios(
         y: ``(texts,)`` 0/1 array: 1 marks the positive class.
         buckets: int. Rows of the hashed table. max_n: int. Longest n-gram.
         alpha: float. Smoothing added to every count.
+        char_table: int array or None. The words' character n-gram buckets
+            (`char_ngram_table`), counted as the layer counts them.
 
     Returns:
         float32 array ``(buckets,)``.
@@ -220,7 +356,7 @@ def naive_bayes_ratios(
     for start in range(0, len(ids), chunk):
         part = np.asarray(ids[start : start + chunk])
         label = y[start : start + chunk]
-        for code, valid in hashed_ngram_codes(part, max_n, buckets):
+        for code, valid in hashed_ngram_codes(part, max_n, buckets, char_table=char_table):
             code, valid = np.asarray(code).astype(np.int64), np.asarray(valid) > 0
             rows = np.broadcast_to(np.arange(len(part))[:, None], code.shape)
             keys = np.unique(rows[valid] * buckets + code[valid])  # each bucket once per text

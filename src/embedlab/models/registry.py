@@ -70,6 +70,11 @@ MODEL_OPTIONS: dict[str, ModelOption] = {
         ModelOption("ngrams", "sets the longest hashed n-gram of", "has no n-gram table"),
         ModelOption("naive_bayes", "weights the n-grams of", "has no such features"),
         ModelOption("edge_padding", "pads the convolutions of", "has none"),
+        ModelOption(
+            "char_ngrams",
+            "hashes words' character n-grams into the table of",
+            "has no n-gram table",
+        ),
     )
 }
 
@@ -260,6 +265,10 @@ class ModelConfig:
             embedded sequence before the convolutions, so every word (the
             first one too) falls in ``h`` windows of each size ``h``. False
             (the default) convolves the post-padded sequence as it is.
+        char_ngrams: (int, int) or None. The n-gram models only: also hash each
+            word's character n-grams of these lengths into the n-gram table.
+        char_ngram_width: int. Character n-grams kept per word (the width of
+            the layer's ``char_table``); set with `char_ngrams`.
     """
 
     model: str
@@ -280,6 +289,8 @@ class ModelConfig:
     embedding_scale: float | None = None
     naive_bayes: bool = False
     edge_padding: bool = False
+    char_ngrams: tuple[int, int] | None = None
+    char_ngram_width: int = 0
 
     def __post_init__(self) -> None:
         _entry(self.model)  # raises on an unknown name, listing the choices
@@ -300,6 +311,14 @@ class ModelConfig:
                 raise ModelConfigError(
                     f"`{name}` must be a positive integer. Received: {name}={value!r}"
                 )
+        if self.char_ngrams is not None and (
+            self.model not in ngram_models() or self.char_ngram_width < 1
+        ):
+            raise ModelConfigError(
+                f"`char_ngrams` joins the n-gram table of {', '.join(ngram_models())} and "
+                "needs `char_ngram_width` >= 1. "
+                f"Received: model={self.model!r}, char_ngram_width={self.char_ngram_width}"
+            )
         if self.n_classes < 2:
             raise ModelConfigError(
                 f"`n_classes` must be at least 2. Received: n_classes={self.n_classes}"
@@ -356,6 +375,8 @@ class ModelConfig:
     def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
         data = dict(data)
         data["filter_sizes"] = tuple(data.get("filter_sizes", (3, 4, 5)))
+        if data.get("char_ngrams") is not None:
+            data["char_ngrams"] = tuple(data["char_ngrams"])
         return cls(**data)
 
 

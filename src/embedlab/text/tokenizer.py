@@ -18,6 +18,11 @@ Deliberate differences from the legacy class:
   second id (the legacy class gives it a later id and leaves id 1 unused,
   so ``len(word_index) + 1`` embedding rows are one too few).
 - It saves to a versioned JSON format and never imports Keras.
+- Word analysis is pluggable (`analyzer`, see `embedlab.text.analyzers`):
+  ``whitespace`` is the legacy splitting; ``kiwi`` (Korean morphemes) and
+  ``subword`` replace the split on `split`, after lowering and `filters`. The
+  analyzer is saved in the JSON, so a loaded tokenizer analyses as it did;
+  a file without it (written before analyzers existed) loads as ``whitespace``.
 
 This module is pure Python and NumPy, so it imports fast.
 """
@@ -35,6 +40,7 @@ import numpy as np
 
 from embedlab.atomic import atomic_open
 from embedlab.errors import SavedFileError
+from embedlab.text.analyzers import Analyzer, analyzer_from_config, get_analyzer
 
 __all__ = [
     "DEFAULT_FILTERS",
@@ -55,6 +61,8 @@ JSON_VERSION = 1
 """The ``"version"`` field of the tokenizer JSON this module writes and reads."""
 
 _CONFIG_KEYS = ("num_words", "filters", "lower", "split", "char_level", "oov_token")
+_ANALYZER_KEY = "analyzer"  # in "config" only when not whitespace (older files lack it)
+_BATCH = 4096  # texts handed to a non-whitespace analyzer at once
 _PADDING_MODES = ("pre", "post")
 
 
@@ -155,6 +163,11 @@ class Tokenizer:
         char_level: bool. If True, every character is a token (`filters` and
             `split` are then not used).
         oov_token: str or None. The token standing for out-of-vocabulary words.
+        analyzer: str, Analyzer or None. How a text becomes tokens: a spec
+            of `embedlab.text.analyzers.get_analyzer` (``"kiwi"``,
+            ``"kiwi:pos"``, ``"subword"``) or None for ``whitespace`` (the
+            legacy splitting). A trained analyzer (``subword``) learns from
+            the texts of the first `fit_on_texts` call.
 
     Attributes:
         word_counts: dict of str to int. Occurrences of each word, in first-seen order.
@@ -186,6 +199,7 @@ class Tokenizer:
         split: str = " ",
         char_level: bool = False,
         oov_token: str | None = None,
+        analyzer: str | Analyzer | None = None,
     ) -> None:
         _check_filters_and_split(filters, split)
         for name, flag in (("lower", lower), ("char_level", char_level)):
@@ -200,6 +214,12 @@ class Tokenizer:
         self._lower = bool(lower)
         self._char_level = bool(char_level)
         self._oov_token = oov_token
+        self._analyzer = get_analyzer(analyzer)
+        if self._char_level and self._analyzer.name != "whitespace":
+            raise ValueError(
+                "`char_level` splits texts into characters; it cannot be combined with "
+                f"analyzer {self._analyzer.spec()!r}. Received: char_level=True"
+            )
         self._num_words: int | None = None
         self.num_words = num_words
 
@@ -259,14 +279,30 @@ class Tokenizer:
         """str or None. The token standing for out-of-vocabulary words."""
         return self._oov_token
 
+    @property
+    def analyzer(self) -> Analyzer:
+        """Analyzer. How texts become tokens (``whitespace``: the legacy splitting)."""
+        return self._analyzer
+
     def get_config(self) -> dict[str, Any]:
-        """The constructor arguments, as a JSON-serialisable dict."""
-        return {key: getattr(self, key) for key in _CONFIG_KEYS}
+        """The constructor arguments, as a JSON-serialisable dict.
+
+        ``analyzer`` is ``{"name": ..., "options": {...}}``, left out for
+        ``whitespace`` so the config stays that of the legacy class.
+        """
+        config = {key: getattr(self, key) for key in _CONFIG_KEYS}
+        if self._analyzer.name != "whitespace":
+            config[_ANALYZER_KEY] = {
+                "name": self._analyzer.name,
+                "options": self._analyzer.options(),
+            }
+        return config
 
     def __repr__(self) -> str:
         return (
             f"Tokenizer(num_words={self.num_words!r}, oov_token={self.oov_token!r}, "
-            f"char_level={self.char_level!r}, words={len(self.word_counts)}, "
+            f"char_level={self.char_level!r}, analyzer={self._analyzer.spec()!r}, "
+            f"words={len(self.word_counts)}, "
             f"documents={self.document_count})"
         )
 
@@ -276,6 +312,33 @@ class Tokenizer:
         if self._char_level:
             return list(text.lower() if self._lower else text)
         return _split_words(text, self._filters, self._lower, self._split)
+
+    def _tokenize_all(self, texts: list[str]) -> Iterator[list[str]]:
+        """The tokens of each (checked) text; other analyzers see them lowered and filtered."""
+        if self._analyzer.name == "whitespace":
+            return map(self._tokenize, texts)
+        table = _translate_table(self._filters, " ")
+        lower = self._lower
+        prepared = ((text.lower() if lower else text).translate(table) for text in texts)
+        return self._analyzer.analyze(prepared)
+
+    def tokenize(self, texts: Iterable[str]) -> list[list[str]]:
+        """The tokens the tokenizer counts for each text (after its analyzer).
+
+        Args:
+            texts: list of str. The texts.
+
+        Returns:
+            One list of tokens per text.
+
+        Raises:
+            TypeError: If `texts` is a single string or holds a non-string.
+            RuntimeError: If a trained analyzer (``subword``) is not fitted yet.
+        """
+        items = list(_check_texts_container(texts, "tokenize"))
+        for index, text in enumerate(items):
+            _check_text(text, index)
+        return list(self._tokenize_all(items))
 
     def fit_on_texts(self, texts: Iterable[str]) -> Tokenizer:
         """Count the words of `texts` and (re)build `word_index`.
@@ -297,8 +360,10 @@ class Tokenizer:
             _check_text(text, index)
         counts = self.word_counts
         docs = self.word_docs
-        for text in items:
-            words = self._tokenize(text)
+        if self._analyzer.trained and self.document_count == 0 and items:
+            table = _translate_table(self._filters, " ")
+            self._analyzer.fit([(t.lower() if self._lower else t).translate(table) for t in items])
+        for words in self._tokenize_all(items):
             self.document_count += 1
             for word in words:
                 counts[word] = counts.get(word, 0) + 1
@@ -438,12 +503,28 @@ class Tokenizer:
     def _encode(
         self, texts: Iterator[Any], ids: dict[str, int], oov_id: int | None
     ) -> Iterator[list[int]]:
-        for index, text in enumerate(texts):
-            words = self._tokenize(_check_text(text, index))
+        for words in self._analyzed(texts):
             if oov_id is None:
                 yield [ids[word] for word in words if word in ids]
             else:
                 yield [ids.get(word, oov_id) for word in words]
+
+    def _analyzed(self, texts: Iterator[Any]) -> Iterator[list[str]]:
+        # Checked lazily, in batches, so a non-whitespace analyzer sees many texts at once.
+        if self._analyzer.name == "whitespace":
+            for index, text in enumerate(texts):
+                yield self._tokenize(_check_text(text, index))
+            return
+        start = 0
+        while True:
+            batch = [
+                _check_text(text, start + i)
+                for i, text in enumerate(itertools.islice(texts, _BATCH))
+            ]
+            if not batch:
+                return
+            yield from self._tokenize_all(batch)
+            start += len(batch)
 
     def sequences_to_texts(self, sequences: Iterable[Iterable[int]]) -> list[str]:
         """Turn lists of ids back into space-joined texts.
@@ -512,6 +593,9 @@ class Tokenizer:
             "word_index": self.word_index,
             "extra_words": self.extra_words,
         }
+        state = self._analyzer.state()
+        if state is not None:
+            data["analyzer_state"] = state
         return json.dumps(data, ensure_ascii=False, indent=indent)
 
     @classmethod
@@ -552,11 +636,15 @@ class Tokenizer:
                 f"this embedlab reads version {JSON_VERSION}"
             )
         config = _expect(data, "config", dict, source)
-        unknown = sorted(set(config) - set(_CONFIG_KEYS))
+        unknown = sorted(set(config) - {*_CONFIG_KEYS, _ANALYZER_KEY})
         if unknown:
             raise SavedFileError(f"{source}: unknown config keys {unknown}")
+        config = dict(config)
+        analyzer = analyzer_from_config(
+            config.pop(_ANALYZER_KEY, None), data.get("analyzer_state"), source=source
+        )
         try:
-            tokenizer = cls(**config)
+            tokenizer = cls(**config, analyzer=analyzer)
         except (TypeError, ValueError) as error:
             raise SavedFileError(f"{source}: bad config: {error}") from None
         tokenizer.word_counts = _expect_counts(data, "word_counts", source)

@@ -16,8 +16,8 @@ two independent public projects agree on a file's exact size or md5
 those projects named in a comment beside the value; gensim-data, the host of
 the word2vec copy, publishes its file's size and md5 itself. Recorded:
 glove.6B.zip, glove.840B.300d.zip and word2vec-google-news-300.gz (size and
-md5 each). GloVe 42B and Twitter and the fastText files have neither, as no
-value was found in two independent sources. The downloader checks the
+md5 each). GloVe 42B and Twitter and the fastText files (English and Korean)
+have neither, as no value was found in two independent sources. The downloader checks the
 recorded size (else the size the server announces) and the recorded md5 and
 sha256, if any; when no sha256 is recorded it logs the one it computed, and
 with no checksum at all it says that only the size was checked. Record a
@@ -33,7 +33,7 @@ glove.6B.zip                 glove.6B.{50,100,200,300}d.txt           yes (share
 glove.twitter.27B.zip        glove.twitter.27B.{25,50,100,200}d.txt   yes (shared)
 glove.42B.300d.zip, ...      the one vector file                      no
 cc.en.300.bin.gz             cc.en.300.bin (gunzipped, as the reader  no
-                             memory-maps it)
+cc.ko.300.bin.gz             memory-maps it; likewise cc.ko.300.bin)
 ===========================  =======================================  ==============
 
 Zip archives are unpacked so that the readers get a plain, memory-mappable
@@ -288,6 +288,31 @@ KNOWN_VECTORS: dict[str, VectorSource] = {
             url=_FASTTEXT_DATA + "vectors-crawl/cc.en.300.vec.gz",
             filename="cc.en.300.vec.gz",
             approx_mb=1326,
+        ),
+        # Korean (Grave et al. 2018, CC BY-SA 3.0). No exact size or checksum is
+        # recorded: the only public record found (one project's manifest) gives
+        # SHA-256 a021ebbd...acd7 and 7,243,669,409 bytes for the gunzipped
+        # cc.ko.300.bin, not the .gz, and no second source agrees; another
+        # project's README gives "4.49GB" for the .gz (approx_mb below).
+        VectorSource(
+            "fasttext-cc-ko-300-bin",
+            "fastText, Common Crawl + Wikipedia, Korean, 300d, with subwords (Facebook .bin)",
+            dim=300,
+            n_words=2_000_000,
+            source=_FASTTEXT_CC,
+            url=_FASTTEXT_DATA + "vectors-crawl/cc.ko.300.bin.gz",
+            filename="cc.ko.300.bin",
+            archive="cc.ko.300.bin.gz",
+            approx_mb=4490,
+        ),
+        VectorSource(
+            "fasttext-cc-ko-300-vec",
+            "fastText, Common Crawl + Wikipedia, Korean, 300d, word vectors only (.vec)",
+            dim=300,
+            n_words=2_000_000,
+            source=_FASTTEXT_CC,
+            url=_FASTTEXT_DATA + "vectors-crawl/cc.ko.300.vec.gz",
+            filename="cc.ko.300.vec.gz",
         ),
     )
 }
