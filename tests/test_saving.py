@@ -47,6 +47,8 @@ CASES = {
         ngrams=3,
         naive_bayes=True,
         learning_rate=0.05,
+        analyzer="whitespace",
+        char_ngrams=(2, 3),
     ),
     "gru_rand": dict(
         model="gru",
