@@ -176,6 +176,7 @@ def _wide(x: Any, config: ModelConfig, ids: Any) -> Any:
         max_n=config.ngrams,
         naive_bayes=config.naive_bayes,
         name=NGRAM_LINEAR,
+        **_char_args(config),
     )
     return layer(ids)
 
