@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from embedlab.classify.classifier import DEFAULT_THRESHOLD, TextClassifier
+from embedlab.classify.ensemble import EnsembleConfig
+from embedlab.classify.recipe import RECIPE_NAME
 from embedlab.classify.training import ClassWeight
 from embedlab.data import Dataset, Label, read_dataset, train_test_split
 from embedlab.errors import EmbedlabError
@@ -52,14 +54,16 @@ class TrainOptions:
     """Model and training options of `train` (see `TextClassifier` and its `fit`).
 
     `validation_split`, `patience` and `class_weight` go to `TextClassifier.fit`;
-    `multi_label` None decides from the labels (lists: multi-label).
+    `multi_label` None decides from the labels (lists: multi-label). `model`
+    None or ``"default"`` trains the recommended recipe
+    (`embedlab.classify.recipe`); `epochs` None: 10, or the recipe's own.
     """
 
-    model: str = "cnn"
+    model: str | None = None
     mode: str = "rand"
     vectors: str | None = None
     download: bool = False
-    epochs: int = 10
+    epochs: int | None = None
     seed: int = 0
     maxlen: int | None = None
     num_words: int | None = None
@@ -84,7 +88,7 @@ class TrainOptions:
 
     def classifier(self) -> TextClassifier:
         return TextClassifier(
-            self.model,
+            None if self.model == RECIPE_NAME else self.model,
             mode=self.mode,
             vectors=self.vectors,
             download_vectors=self.download,
@@ -135,12 +139,17 @@ def train(
     test_split: float | None = None,
     overwrite: bool = False,
     verbose: int | str = "auto",
+    search_seconds: float | None = None,
 ) -> dict[str, Any]:
     """Train a classifier on `data`, evaluate it and save it to `out`.
 
     The test set is `test` when given, else a stratified `test_split`
     fraction of `data` (default 0.1). The directory is written only when
-    everything succeeded.
+    everything succeeded. With `search_seconds`, configurations are tried on
+    a dev split of the training data for about that long
+    (`embedlab.experiments.search`; `options` gives the seed, batch size and
+    vectors), the best is kept and the search is recorded in
+    ``out/search.json``.
 
     Returns:
         The test metrics written to ``out/metrics.json``.
@@ -161,17 +170,46 @@ def train(
         len(test_set),
         ", ".join(train_set.classes),
     )
-    clf = options.classifier()
-    options.fit(clf, train_set, verbose=verbose)
+    found = None
+    if search_seconds is not None and options.model not in (None, RECIPE_NAME):
+        raise EmbedlabError(
+            f"A search chooses the model; leave `model` out. Received: model={options.model!r}"
+        )
+    if search_seconds is not None:
+        from embedlab.experiments.search import search
+
+        found = search(
+            train_set.texts,
+            train_set.labels,
+            budget_seconds=search_seconds,
+            seed=options.seed,
+            params={"vectors": options.vectors, "batch_size": options.batch_size},
+        )
+        clf = found.classifier
+    else:
+        clf = options.classifier()
+        options.fit(clf, train_set, verbose=verbose)
     metrics = clf.evaluate(test_set.texts, test_set.labels)
     if options.data_parallel:
         from embedlab.deploy.distribute import used_devices
 
         metrics["devices"] = used_devices(clf)
     n_validation = 0 if clf.validation_indices is None else len(clf.validation_indices)
+    if found is not None:
+        n_validation = found.n_dev
     metrics["n_train"] = len(train_set) - n_validation  # the texts the model was fitted on
     metrics["epochs"] = options.epochs
-    metrics["epochs_run"] = len(clf.history.get("loss", []))
+    metrics["epochs_run"] = len(clf.history.get("epoch_seconds", []))  # all members'
+    if isinstance(clf.config, EnsembleConfig):
+        metrics["members"] = [
+            {
+                "model": m.model,
+                "mode": m.mode,
+                "epochs_run": m.epochs_run,
+                "best_epoch": None if m.best_epoch is None else m.best_epoch + 1,
+            }
+            for m in clf.config.members
+        ]
     if clf.best_epoch is not None:
         metrics["best_epoch"] = clf.best_epoch + 1  # 1-based, as Keras prints it
     if n_validation:
@@ -179,6 +217,10 @@ def train(
     metrics["seconds_per_epoch"] = _mean(clf.history.get("epoch_seconds", []))
     clf.metrics = metrics
     clf.save(out, overwrite=overwrite)
+    if found is not None:
+        from embedlab.classify.saving import write_search
+
+        write_search(out, found.to_dict())
     logger.info(
         "test accuracy %.4f on %d texts; saved to %s", metrics["accuracy"], len(test_set), out
     )

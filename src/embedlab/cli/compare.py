@@ -36,7 +36,7 @@ def compare(
         typer.Option(help="Comparison directory: cells, results.json, report.md, plots."),
     ],
     models: Annotated[
-        str, typer.Option(help="Comma-separated models: cnn,bilstm,average,...")
+        str, typer.Option(help="Comma-separated models: cnn,bilstm,...; default (the recipe).")
     ] = "cnn",
     modes: Annotated[
         str, typer.Option(help="Comma-separated modes: rand,static,nonstatic,multichannel.")

@@ -30,9 +30,17 @@ def train(
         Optional[str],  # noqa: UP045
         typer.Option(help="Pretrained vectors: a name (glove-6B-50d) or a file path."),
     ] = None,
-    model: Annotated[str, typer.Option(help="|".join(model_names()))] = "cnn",
+    model: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            help="default (the recommended recipe, chosen from the data)|" + "|".join(model_names())
+        ),
+    ] = None,
     mode: Annotated[str, typer.Option(help="rand|static|nonstatic|multichannel")] = "rand",
-    epochs: Annotated[int, typer.Option(min=1)] = 10,
+    epochs: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(min=1, help="Most epochs (10; the recipe: its own per model)."),
+    ] = None,
     test: Annotated[
         Optional[list[str]],  # noqa: UP045
         typer.Option(help="Test data (repeat the option for several files or LABEL=PATH)."),
@@ -112,6 +120,14 @@ def train(
             help="wide/wide_average, two classes: scale n-grams by naive-Bayes ratios (NBSVM)."
         ),
     ] = False,
+    search: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option(
+            min=1,
+            help="Try configurations on a dev split for about SECONDS, keep the best; "
+            "records OUT/search.json.",
+        ),
+    ] = None,
 ) -> None:
     """Train a classifier on DATA and save it to OUT (with OUT/metrics.json)."""
     from embedlab import pipeline
@@ -156,6 +172,7 @@ def train(
             test_split=test_split,
             overwrite=overwrite,
             verbose=1 if sys.stderr.isatty() else 2,
+            search_seconds=search,
         )
     keys = ("accuracy", "macro_f1", "micro_f1", "n_test", "best_epoch")
     typer.echo(json.dumps({key: metrics[key] for key in keys if key in metrics}))

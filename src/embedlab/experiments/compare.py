@@ -15,6 +15,10 @@ Decisions:
 - ``rand`` learns its embeddings and ignores the vectors: it gives one row
   with vectors ``"-"`` (embedding size `TrainOptions.embedding_dim`, default
   100). Each pretrained mode runs once per vectors name.
+- The model ``default`` is the recommended recipe (`embedlab.classify.recipe`):
+  one row with mode and vectors ``"-"`` whatever the modes and vectors; the
+  recipe chooses its members' models, modes, vectors and model options (the
+  options' model settings, such as `embedding_dim`, do not apply to it).
 - Every run holds out a stratified dev split (`validation_split`, 0.1) of its
   training part, drawn with the run's seed; with `patience` (2) it stops when
   the dev loss has not improved for that many epochs and keeps the best
@@ -47,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from embedlab.classify import saving
+from embedlab.classify.recipe import RECIPE_DECIDES, RECIPE_NAME
 from embedlab.data import Dataset, kfold_indices, train_test_split
 from embedlab.errors import EmbedlabError, ModelConfigError
 from embedlab.experiments.report import summarize, write_report
@@ -110,18 +115,22 @@ def grid_configs(
     if not models or not modes:
         raise ModelConfigError("Give at least one model and one mode (CLI: --models, --modes).")
     for model in models:
-        model_defaults(model)  # raises on an unknown name, listing the choices
+        if model != RECIPE_NAME:
+            model_defaults(model)  # raises on an unknown name, listing the choices
     unknown = [m for m in modes if m not in MODES]
     if unknown:
         raise ModelConfigError(f"Unknown mode(s) {unknown}. Choose from {list(MODES)}.")
     pretrained = [m for m in modes if m in PRETRAINED_MODES]
-    if pretrained and not vectors:
+    if pretrained and not vectors and set(models) != {RECIPE_NAME}:
         raise ModelConfigError(
             f"Mode(s) {pretrained} need pretrained vectors: pass vectors "
             "(CLI: --vectors glove-6B-50d), or use only --modes rand."
         )
     configs: list[tuple[str, str, str]] = []
     for model in models:
+        if model == RECIPE_NAME:
+            configs.append((model, NO_VECTORS, NO_VECTORS))
+            continue
         for mode in modes:
             names = [NO_VECTORS] if mode not in PRETRAINED_MODES else vectors
             configs.extend((model, mode, name) for name in names)
@@ -373,13 +382,16 @@ def _run_cell(
 ) -> dict[str, Any]:
     """Train and evaluate one cell; its JSON-ready record."""
     started = _now()
-    run_options = dataclasses.replace(
-        options,
-        model=cell.model,
-        mode=cell.mode,
-        vectors=None if cell.vectors == NO_VECTORS else cell.vectors,
-        seed=cell.seed,
-    )
+    if cell.model == RECIPE_NAME:  # the recipe decides the model settings
+        run_options = dataclasses.replace(_recipe_options(options), seed=cell.seed)
+    else:
+        run_options = dataclasses.replace(
+            options,
+            model=cell.model,
+            mode=cell.mode,
+            vectors=None if cell.vectors == NO_VECTORS else cell.vectors,
+            seed=cell.seed,
+        )
     fit_set, dev_set = train, None
     if validation_split > 0:
         fit_set, dev_set = train_test_split(train, test_size=validation_split, seed=cell.seed)
@@ -412,6 +424,13 @@ def _run_cell(
         "started": started,
         "finished": _now(),
     }
+
+
+def _recipe_options(options: TrainOptions) -> TrainOptions:
+    """`options` for the recipe: the model settings it decides back to their defaults."""
+    defaults: dict[str, Any] = {f.name: f.default for f in dataclasses.fields(TrainOptions)}
+    decided = {"model", "vectors", *RECIPE_DECIDES} & defaults.keys()
+    return dataclasses.replace(options, **{name: defaults[name] for name in decided})
 
 
 def _now() -> str:
