@@ -104,15 +104,18 @@ def plan(
     Placeholder rules (to be replaced by measured ones):
 
     1. Always a linear model of hashed word uni- and bigrams (``wide``,
-       ``units=1``, ``2**20`` buckets, learning rate 0.01): strong on short
-       and long texts alike, fast, and needs no vectors. With exactly two
-       classes and one label per text its n-grams are scaled by naive-Bayes
-       log-count ratios (NBSVM, Wang & Manning 2012).
+       ``2**20`` buckets, learning rate 0.01): strong on short and long
+       texts alike, fast, and needs no vectors. With exactly two classes and
+       one label per text, its table is one column wide (``units=1``, a
+       linear score) and its n-grams are scaled by naive-Bayes log-count
+       ratios (NBSVM, Wang & Manning 2012); otherwise the table has one
+       column per class (``units`` = number of classes), so that the
+       classes do not share one score.
     2. Always a fastText-like mean of word and bigram vectors (``ngrams``),
        its word embeddings started from pretrained vectors and fine-tuned
        (``nonstatic``): pretrained vectors carry words that the training
        texts have too few examples of.
-    3. The members are averaged with equal weights; each trains up to 10
+    3. The members are averaged with equal weights; each trains up to 30
        epochs, stopping after 2 without a better dev loss (best weights kept).
 
     Args:
@@ -138,7 +141,7 @@ def plan(
     reasons: list[str] = []
     wide: dict[str, Any] = {
         "model": "wide",
-        "units": 1,
+        "units": 1 if binary else len(classes),
         "ngrams": 2,
         "ngram_buckets": 2**20,
         "learning_rate": 0.01,
@@ -148,11 +151,11 @@ def plan(
         reasons.append("two classes, one label per text: wide n-grams with naive-Bayes ratios")
     else:
         kind = "several labels per text" if multi_label else f"{len(classes)} classes"
-        reasons.append(f"{kind}: wide n-grams without naive-Bayes ratios")
+        reasons.append(f"{kind}: wide n-grams, one column per class, no naive-Bayes ratios")
     vectors = params.get("vectors") or DEFAULT_VECTORS
     deep = {"model": "ngrams", "mode": "nonstatic", "vectors": vectors, "ngrams": 2}
     reasons.append(f"word and bigram vectors started from {_vectors_label(vectors)}, fine-tuned")
-    fit = {"epochs": 10, "patience": 2, "monitor": "val_loss"}
+    fit = {"epochs": 30, "patience": 2, "monitor": "val_loss"}
     reasons.append("equal weights; each member stops after 2 epochs without a better dev loss")
     seed = int(params.get("seed", 0))
     members = [

@@ -212,7 +212,10 @@ def search(
     train = ([texts[i] for i in train_idx], [y[i] for i in train_idx])
     dev = ([texts[i] for i in dev_idx], [y[i] for i in dev_idx])
     base = {**(params or {}), "seed": seed}
-    todo = list(configurations or candidates(*train, multi_label=multi, params=base))
+    todo = [
+        Candidate(c.name, {"seed": seed, **c.params}, c.fit)
+        for c in configurations or candidates(*train, multi_label=multi, params=base)
+    ]
     logger.info(
         "search: up to %d configurations in %.0f s; %d training texts, %d dev texts",
         len(todo),
