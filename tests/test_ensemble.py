@@ -176,3 +176,26 @@ def test_train_without_a_model_then_every_reader(tmp_path):
     if exported.returncode != 0:  # the recipe's hashed n-gram members do not export on JAX
         assert exported.returncode == 2 and "n-gram" in exported.stderr
         assert "Traceback" not in exported.stderr and not (tmp_path / "onnx").exists()
+
+
+@pytest.mark.slow
+def test_compare_takes_the_recipe_as_a_model(tmp_path):
+    from embedlab.data import Dataset
+    from embedlab.experiments.compare import compare
+    from embedlab.pipeline import TrainOptions
+
+    train = Dataset(*make_sentiment(200), ["train"])
+    test = Dataset(*make_sentiment(40, 1), ["test"])
+    rows = compare(
+        train,
+        models=["default", "average"],
+        modes=["rand"],
+        test=test,
+        out=tmp_path / "cmp",
+        options=TrainOptions(epochs=3, embedding_dim=8),  # the recipe decides its own
+    )
+    assert [(r["model"], r["mode"], r["vectors"]) for r in rows] == [
+        ("default", "-", "-"),
+        ("average", "rand", "-"),
+    ]
+    assert rows[0]["mean_accuracy"] >= 0.9

@@ -17,8 +17,9 @@ Decisions:
   100). Each pretrained mode runs once per vectors name.
 - The model ``default`` is the recommended recipe (`embedlab.classify.recipe`):
   one row with mode and vectors ``"-"`` whatever the modes and vectors; the
-  recipe chooses its members' models, modes, vectors and model options (the
-  options' model settings, such as `embedding_dim`, do not apply to it).
+  recipe chooses its members' models, modes, vectors, model options and
+  epochs (the options' model settings, such as `embedding_dim`, and
+  `epochs` do not apply to it; `patience` and the dev split do).
 - Every run holds out a stratified dev split (`validation_split`, 0.1) of its
   training part, drawn with the run's seed; with `patience` (2) it stops when
   the dev loss has not improved for that many epochs and keeps the best
@@ -400,7 +401,7 @@ def _run_cell(
     clf.fit(
         fit_set.texts,
         fit_set.labels,
-        epochs=options.epochs,
+        epochs=run_options.epochs,
         validation_data=None if dev_set is None else (dev_set.texts, dev_set.labels),
         patience=patience if dev_set is not None else None,
         verbose=0,
@@ -427,9 +428,9 @@ def _run_cell(
 
 
 def _recipe_options(options: TrainOptions) -> TrainOptions:
-    """`options` for the recipe: the model settings it decides back to their defaults."""
+    """`options` for the recipe: the model settings and epochs it decides back to their defaults."""
     defaults: dict[str, Any] = {f.name: f.default for f in dataclasses.fields(TrainOptions)}
-    decided = {"model", "vectors", *RECIPE_DECIDES} & defaults.keys()
+    decided = {"model", "vectors", "epochs", *RECIPE_DECIDES} & defaults.keys()
     return dataclasses.replace(options, **{name: defaults[name] for name in decided})
 
 
