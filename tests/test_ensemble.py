@@ -122,12 +122,14 @@ def test_default_learns_multi_label_sets(tmp_path):
     assert loaded.predict(texts[250:]) == clf.predict(texts[250:])
 
 
-def test_a_version_2_single_model_directory_still_loads(tmp_path, sentiment):
+def test_a_single_model_is_still_saved_as_version_2_and_read_as_version_3(tmp_path, sentiment):
     texts, labels = sentiment
     clf = TextClassifier("average", embedding_dim=4).fit(texts, labels, epochs=1, verbose=0)
     clf.save(tmp_path / "run")
     path = tmp_path / "run" / "config.json"
-    saving.write_json(path, {**json.loads(path.read_text()), "version": 2})
+    config = json.loads(path.read_text())
+    assert config["version"] == 2 and "ensemble" not in config  # older embedlab reads it
+    saving.write_json(path, {**config, "version": 3})
     loaded = TextClassifier.load(tmp_path / "run")
     assert loaded.config == clf.config
     np.testing.assert_allclose(loaded.predict_proba(texts[:9]), clf.predict_proba(texts[:9]))

@@ -10,13 +10,16 @@ A saved classifier is a directory with fixed file names::
     DIR/search.json     the configurations tried, when trained by a search
                         (`embedlab.experiments.search`)
 
-``config.json``, format ``embedlab.classifier`` version 3 (`FORMAT_VERSION`):
+``config.json``, format ``embedlab.classifier`` version 3 (`FORMAT_VERSION`) for
+an ensemble, version 2 (`SINGLE_MODEL_VERSION`) for a single model, which
+has no ``ensemble`` entry (so an embedlab that reads version 2 still loads
+it, and refuses an ensemble with its "newer version" message):
 
 =================  ==========================================================
 key                what it holds
 =================  ==========================================================
 ``format``         ``"embedlab.classifier"``
-``version``        ``3``
+``version``        ``3`` (an ensemble) or ``2`` (a single model)
 ``params``         every `TextClassifier` constructor argument, as given
                    (`TextClassifier.get_config`; in-memory vectors as null;
                    ``model`` null for the recipe)
@@ -70,6 +73,7 @@ HISTORY_FILE = "history.json"
 SEARCH_FILE = "search.json"
 FORMAT_NAME = "embedlab.classifier"
 FORMAT_VERSION = 3
+SINGLE_MODEL_VERSION = 2  # what a single model is written as: version 3 adds ensembles only
 OLDEST_VERSION = 1
 IN_MEMORY_VECTORS = "in-memory"
 
@@ -123,10 +127,10 @@ class SavedClassifier:
     ensemble: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``config.json`` content (current version)."""
+        """The ``config.json`` content (the newest version that holds it)."""
         data = {
             "format": FORMAT_NAME,
-            "version": FORMAT_VERSION,
+            "version": SINGLE_MODEL_VERSION if self.ensemble is None else FORMAT_VERSION,
             "params": self.params,
             "labels": self.labels,
             "model": self.model,
