@@ -169,6 +169,7 @@ def test_train_without_a_model_then_every_reader(tmp_path):
     with TestClient(create_app(tmp_path / "run", limits=ServeLimits())) as client:
         info = client.get("/info").json()
         assert (info["model"], info["mode"]) == ("default", "-")
+        assert [m["model"] for m in info["ensemble"]["members"]] == ["wide", "ngrams"]
         answer = client.post("/predict", json={"texts": ["superb lovely film"]}).json()
         assert answer["predictions"][0]["label"] == "pos"
 
