@@ -64,9 +64,11 @@ class Trial:
         fit: dict. Its fit options.
         status: str. ``done``, ``skipped`` (over budget) or ``failed``.
         dev_accuracy: float or None. Accuracy on the dev split.
-        seconds: float. Wall time of its training (the estimate, if skipped).
+        seconds: float. Wall time of its training (the estimate, if skipped;
+            shown ``~`` in the table).
         epochs_run: int. Epochs trained (summed over an ensemble's members).
         error: str or None. Why it failed.
+        models: int. Models trained (an ensemble's members; else 1).
     """
 
     name: str
@@ -77,6 +79,7 @@ class Trial:
     seconds: float = 0.0
     epochs_run: int = 0
     error: str | None = None
+    models: int = 1
 
 
 @dataclass
@@ -288,7 +291,10 @@ def _run(
         trial = Trial(candidate.name, candidate.params, candidate.fit, "failed", error=str(e))
         return _timed(trial, started), None
     epochs = len(clf.history.get("epoch_seconds", []))
-    trial = Trial(candidate.name, candidate.params, candidate.fit, "done", accuracy, 0.0, epochs)
+    models = len(getattr(clf.config, "members", ())) or 1
+    trial = Trial(
+        candidate.name, candidate.params, candidate.fit, "done", accuracy, 0.0, epochs, None, models
+    )
     return _timed(trial, started), clf
 
 
@@ -301,13 +307,19 @@ def _skipped(candidate: Candidate, estimate: float) -> Trial:
 
 
 def _estimate(candidate: Candidate, trials: list[Trial]) -> float:
-    """Seconds `candidate` should take: the last run of its model, else the slowest so far."""
+    """Seconds `candidate` should take.
+
+    The last run of its model (the recipe: of the recipe), else the slowest
+    so far per model trained (an ensemble's time shared among its members).
+    """
     done = [t for t in trials if t.status != "skipped"]
     if not done:
         return 0.0
     model = candidate.params.get("model")
     same = [t for t in done if t.params.get("model") == model]
-    return (same or [max(done, key=lambda t: t.seconds)])[-1].seconds
+    if same:
+        return same[-1].seconds
+    return max(t.seconds / t.models for t in done)
 
 
 def _json_trial(trial: Trial) -> dict[str, Any]:
@@ -327,7 +339,7 @@ def format_trials(trials: Sequence[Trial], *, best: int | None = None) -> str:
             trial.name,
             "-" if trial.dev_accuracy is None else f"{100 * trial.dev_accuracy:.2f}",
             str(trial.epochs_run) if trial.status == "done" else "-",
-            f"{trial.seconds:.1f}",
+            f"{trial.seconds:.1f}" if trial.status != "skipped" else f"~{trial.seconds:.0f}",
             trial.status,
         )
         for i, trial in enumerate(trials)
