@@ -8,7 +8,7 @@ splits in one script:
   up to 25 epochs with early stopping on a dev split); targets MR >= 75.5
   (10-fold), TREC >= 90.0.
 - ``default``: what ``TextClassifier()`` / ``embedlab train`` trains: the
-  members `embedlab.classify.recipe.recipe_members` picks from the training
+  members `embedlab.classify.recipe.plan` picks from the training
   data alone (no per-dataset settings), their probabilities averaged. Its
   whole training (start-up and compilation included) is timed, and printed as
   a ratio to fastText's.
@@ -345,25 +345,20 @@ def run_embedlab(
 
 
 def run_default(split: Split, args: argparse.Namespace) -> Result:
-    """The recipe's members for this training part, probabilities averaged.
+    """`TextClassifier()` with no model: the recipe, as `embedlab train DATA` trains it.
 
     Timed from before the first import of Keras, so start-up and compilation
-    count; each member carves its own dev split from the training part.
+    count; the recipe carves its own dev split from the training part.
     """
     start = time.perf_counter()
-    from embedlab.classify.recipe import DataProfile, recipe_members
+    from embedlab import TextClassifier
 
-    members = recipe_members(DataProfile.of(split.train.texts, split.train.labels))
-    models = []
-    for member in members:
-        clf = member.classifier(seed=args.seed)
-        clf.fit(split.train.texts, split.train.labels, verbose=0, **member.fit_options)
-        models.append(clf)
+    clf = TextClassifier(seed=args.seed).fit(split.train.texts, split.train.labels, verbose=0)
     seconds = time.perf_counter() - start
-    proba = sum(clf.predict_proba(split.test.texts) for clf in models)
-    predicted = np.asarray(models[0].labels)[np.asarray(proba).argmax(axis=1)]
+    proba = clf.predict_proba(split.test.texts)
+    predicted = np.asarray(clf.labels)[proba.argmax(axis=1)]
     accuracy = float((predicted == np.asarray(split.test.labels, dtype=str)).mean())
-    epochs = sum(len(clf.history.get("loss", [])) for clf in models)
+    epochs = max(1, len(clf.history.get("epoch_seconds", [])))
     return {
         "accuracy": accuracy,
         "epoch_seconds": seconds / epochs,

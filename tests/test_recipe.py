@@ -1,38 +1,53 @@
-"""Tests of embedlab.classify.recipe: the default recipe reads only the training data."""
+"""embedlab.classify.recipe: the default recipe reads only the training data."""
 
 from __future__ import annotations
 
-from embedlab.classify.recipe import DataProfile, recipe_classifier, recipe_members
+from embedlab import TextClassifier
+from embedlab.classify.recipe import DataProfile, check_recipe, plan
+
+SHORT = ["a good film", "dull", "a fine cast and plot", "bad"] * 5
+LONG = [" ".join(["word"] * 150), " ".join(["other"] * 120)] * 5
+
+
+def models(recipe):
+    return [member.params["model"] for member in recipe.members]
 
 
 def test_profile_counts_what_the_training_data_shows():
-    texts = ["a good film", "dull", "a fine cast and plot", "bad"]
-    profile = DataProfile.of(texts, ["pos", "neg", "pos", "pos"])
+    profile = DataProfile.of(SHORT[:4], ["pos", "neg", "pos", "pos"])
     assert profile.n_texts == 4 and profile.n_classes == 2 and not profile.multi_label
     assert profile.mean_tokens == (3 + 1 + 5 + 1) / 4
-    assert profile.majority_share == 0.75
-    multi = DataProfile.of(texts, [["a", "b"], ["b"], [], ["c"]])
+    assert profile.majority_share == 0.75 and not profile.hangul
+    multi = DataProfile.of(SHORT[:4], [["a", "b"], ["b"], [], ["c"]])
     assert multi.multi_label and multi.n_classes == 3
+    assert DataProfile.of(["영화가 정말 좋았다", "별로"], ["a", "b"]).hangul
 
 
 def test_two_classes_get_naive_bayes_weights_and_more_classes_do_not():
-    binary = recipe_members(DataProfile(1000, 2, 20.0, False, 0.5))
-    assert [m.model for m in binary] == ["wide", "cnn"]
-    assert binary[0].options["naive_bayes"] is True and binary[0].options["units"] == 1
-    for profile in (DataProfile(1000, 6, 10.0, False, 0.3), DataProfile(1000, 2, 10.0, True, 0.5)):
-        linear = recipe_members(profile)[0]
-        assert not linear.options.get("naive_bayes") and linear.options["units"] > 1
-        linear.classifier()  # a valid configuration: the options are checked here
+    binary = plan(SHORT, ["pos", "neg"] * 10, multi_label=False, params={"seed": 3})
+    assert models(binary) == ["wide", "cnn"]
+    wide, cnn = (member.params for member in binary.members)
+    assert wide["naive_bayes"] is True and wide["units"] == 1 and wide["seed"] == 3
+    assert cnn["mode"] == "nonstatic" and cnn["seed"] == 4
+    assert binary.members[1].fit["patience"] >= 1 and "patience" not in binary.members[0].fit
+    six = plan(SHORT, [str(i % 6) for i in range(20)], multi_label=False, params={})
+    assert not six.members[0].params.get("naive_bayes") and six.members[0].params["units"] >= 6
+    for recipe in (binary, six):
+        check_recipe(recipe)
+        for member in recipe.members:
+            TextClassifier(**member.params)  # a valid configuration: checked here
 
 
-def test_long_documents_get_the_linear_model_alone():
-    short = recipe_members(DataProfile(1000, 2, 20.0, False, 0.5))
-    long = recipe_members(DataProfile(1000, 2, 230.0, False, 0.5))
-    assert [m.model for m in long] == ["wide"]
-    assert short[1].options["mode"] == "nonstatic" and short[1].fit_options["patience"] >= 1
+def test_long_documents_and_hangul_get_the_linear_model_alone():
+    long = plan(LONG, ["pos", "neg"] * 5, multi_label=False, params={})
+    assert models(long) == ["wide"]
+    korean = plan(
+        ["영화가 정말 좋았다", "지루한 영화"] * 5, ["p", "n"] * 5, multi_label=False, params={}
+    )
+    assert models(korean) == ["wide"] and korean.members[0].params["char_ngrams"] == (1, 3)
+    assert any("Hangul" in reason for reason in korean.reasons)
 
 
-def test_recipe_classifier_is_the_first_member_untrained():
-    clf = recipe_classifier(["good", "bad", "fine", "dull"], ["pos", "neg", "pos", "neg"])
-    assert clf.model_name == "wide" and clf.naive_bayes
-    assert clf.keras_model is None and not clf.labels
+def test_multi_label_stops_early_on_the_dev_split():
+    recipe = plan(SHORT, [["a"], ["b"], ["a", "b"], ["c"]] * 5, multi_label=True, params={})
+    assert recipe.members[0].fit["patience"] >= 1

@@ -177,8 +177,8 @@ def test_a_version_1_directory_still_loads_and_refits_the_same_model(tmp_path):
 @pytest.mark.parametrize(
     "version,match",
     [
-        (3, r"version 3, newer than this embedlab reads \(versions 1 to 2\)\. Upgrade embedlab"),
-        (0, r"version 0, older than this embedlab reads \(versions 1 to 2\)\. Re-train"),
+        (4, r"version 4, newer than this embedlab reads \(versions 1 to 3\)\. Upgrade embedlab"),
+        (0, r"version 0, older than this embedlab reads \(versions 1 to 3\)\. Re-train"),
         (None, r"no valid format version"),
     ],
 )

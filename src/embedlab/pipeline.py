@@ -17,6 +17,8 @@ from typing import Any
 
 from embedlab.classify.checks import check_labels_seen
 from embedlab.classify.classifier import DEFAULT_THRESHOLD, TextClassifier
+from embedlab.classify.ensemble import EnsembleConfig
+from embedlab.classify.recipe import RECIPE_NAME
 from embedlab.classify.training import ClassWeight
 from embedlab.data import Dataset, Label, read_dataset, train_test_split
 from embedlab.errors import EmbedlabError
@@ -65,18 +67,19 @@ class TrainOptions:
     `monitor`, `class_weight`) or say how to fit (`data_parallel`: split each
     batch over all local devices, see `embedlab.deploy.distribute`). See those
     two for what each option means. `multi_label` None decides from the labels
-    (lists: multi-label).
+    (lists: multi-label). `model` None or ``"default"`` trains the recommended
+    recipe (`embedlab.classify.recipe`); `epochs` None: 10, or the recipe's own.
 
     A new option is a field here with the default of the argument it feeds, a
     shared option in `embedlab.cli.options`, and a parameter of the `train`
     and `compare` commands (tests/test_options.py checks all three).
     """
 
-    model: str = "cnn"
+    model: str | None = None
     mode: str = "rand"
     vectors: str | None = None
     download_vectors: bool = False
-    epochs: int = 10
+    epochs: int | None = None
     seed: int = 0
     maxlen: int | None = None
     num_words: int | None = None
@@ -109,7 +112,10 @@ class TrainOptions:
 
     def classifier(self) -> TextClassifier:
         """An untrained `TextClassifier` with the fields that share its arguments' names."""
-        return TextClassifier(**{name: getattr(self, name) for name in classifier_arguments()})
+        arguments = {name: getattr(self, name) for name in classifier_arguments()}
+        if arguments.get("model") == RECIPE_NAME:
+            arguments["model"] = None
+        return TextClassifier(**arguments)
 
     def fit(self, clf: TextClassifier, data: Dataset, *, verbose: int | str = "auto") -> None:
         """Train `clf` on `data` with these options' epochs, dev split, early stopping
@@ -147,12 +153,17 @@ def train(
     test_split: float | None = None,
     overwrite: bool = False,
     verbose: int | str = "auto",
+    search_seconds: float | None = None,
 ) -> dict[str, Any]:
     """Train a classifier on `data`, evaluate it and save it to `out`.
 
     The test set is `test` when given, else a stratified `test_split`
     fraction of `data` (default 0.1). The directory is written only when
-    everything succeeded.
+    everything succeeded. With `search_seconds`, configurations are tried on
+    a dev split of the training data for about that long
+    (`embedlab.experiments.search`; `options` gives the seed, batch size and
+    vectors), the best is kept and the search is recorded in
+    ``out/search.json``.
 
     Returns:
         The test metrics written to ``out/metrics.json``.
@@ -179,17 +190,47 @@ def train(
         len(test_set),
         ", ".join(train_set.classes),
     )
-    clf.data_info = {"label_separator": data_options.label_separator}
-    options.fit(clf, train_set, verbose=verbose)
+    found = None
+    if search_seconds is not None and options.model not in (None, RECIPE_NAME):
+        raise EmbedlabError(
+            f"A search chooses the model; leave `model` out. Received: model={options.model!r}"
+        )
+    if search_seconds is not None:
+        from embedlab.experiments.search import search
+
+        found = search(
+            train_set.texts,
+            train_set.labels,
+            budget_seconds=search_seconds,
+            seed=options.seed,
+            params={"vectors": options.vectors, "batch_size": options.batch_size},
+        )
+        clf = found.classifier
+    else:
+        clf = options.classifier()
+        clf.data_info = {"label_separator": data_options.label_separator}
+        options.fit(clf, train_set, verbose=verbose)
     metrics = clf.evaluate(test_set.texts, test_set.labels)
     if options.data_parallel:
         from embedlab.deploy.distribute import used_devices
 
         metrics["devices"] = used_devices(clf)
     n_validation = 0 if clf.validation_indices is None else len(clf.validation_indices)
+    if found is not None:
+        n_validation = found.n_dev
     metrics["n_train"] = len(train_set) - n_validation  # the texts the model was fitted on
     metrics["epochs"] = options.epochs
-    metrics["epochs_run"] = len(clf.history.get("loss", []))
+    metrics["epochs_run"] = len(clf.history.get("epoch_seconds", []))  # all members'
+    if isinstance(clf.config, EnsembleConfig):
+        metrics["members"] = [
+            {
+                "model": m.model,
+                "mode": m.mode,
+                "epochs_run": m.epochs_run,
+                "best_epoch": None if m.best_epoch is None else m.best_epoch + 1,
+            }
+            for m in clf.config.members
+        ]
     if clf.best_epoch is not None:
         metrics["best_epoch"] = clf.best_epoch + 1  # 1-based, as Keras prints it
     if n_validation:
@@ -198,6 +239,10 @@ def train(
     metrics["skipped_rows"] = skipped_rows  # empty texts left out of the data read
     clf.metrics = metrics
     clf.save(out, overwrite=overwrite)
+    if found is not None:
+        from embedlab.classify.saving import write_search
+
+        write_search(out, found.to_dict())
     logger.info(
         "test accuracy %.4f on %d texts; saved to %s", metrics["accuracy"], len(test_set), out
     )

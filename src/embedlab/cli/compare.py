@@ -40,7 +40,7 @@ def compare(
         typer.Option(help="Comparison directory: cells, results.json, report.md, plots."),
     ],
     models: Annotated[
-        str, typer.Option(help="Comma-separated models: cnn,bilstm,average,...")
+        str, typer.Option(help="Comma-separated models: cnn,bilstm,...; default (the recipe).")
     ] = "cnn",
     modes: Annotated[
         str, typer.Option(help="Comma-separated modes: rand,static,nonstatic,multichannel.")
@@ -70,7 +70,7 @@ def compare(
     progress: Annotated[bool, typer.Option(help="Progress bar over the cells on stderr.")] = True,
     # TrainOptions, in its order (model, mode and vectors are the grid's)
     download_vectors: opt.DownloadOpt = False,
-    epochs: opt.EpochsOpt = 10,
+    epochs: opt.EpochsOpt = None,
     seed: Annotated[int, typer.Option(help="First seed; also the seed of the folds.")] = 0,
     maxlen: opt.MaxlenOpt = None,
     num_words: opt.NumWordsOpt = None,

@@ -83,7 +83,12 @@ _OptionalInt = Optional[int]  # noqa: UP045
 _OptionalFloat = Optional[float]  # noqa: UP045
 
 # ------------------------------------------------ TrainOptions, one per field
-ModelOpt = Annotated[str, typer.Option(help="|".join(model_names()))]
+ModelOpt = Annotated[
+    _OptionalStr,
+    typer.Option(
+        help="default (the recommended recipe, chosen from the data)|" + "|".join(model_names())
+    ),
+]
 ModeOpt = Annotated[str, typer.Option(help="rand|static|nonstatic|multichannel")]
 VectorsOpt = Annotated[
     _OptionalStr,
@@ -95,7 +100,10 @@ DownloadOpt = Annotated[
         "--download/--no-download", help="Download --vectors NAME if it is not in the cache yet."
     ),
 ]
-EpochsOpt = Annotated[int, typer.Option(min=1, help="Most passes over the training data.")]
+EpochsOpt = Annotated[
+    _OptionalInt,
+    typer.Option(min=1, help="Most passes over the training data (10; the recipe: its own)."),
+]
 SeedOpt = Annotated[int, typer.Option(help="Seed: the same seed gives the same metrics.")]
 MaxlenOpt = Annotated[
     _OptionalInt, typer.Option(min=1, help="Padded length; default covers 99% of texts.")

@@ -37,11 +37,11 @@ def train(
     label_separator: opt.LabelSepOpt = None,
     strict: opt.StrictOpt = False,
     # TrainOptions, in its order
-    model: opt.ModelOpt = "cnn",
+    model: opt.ModelOpt = None,
     mode: opt.ModeOpt = "rand",
     vectors: opt.VectorsOpt = None,
     download_vectors: opt.DownloadOpt = False,
-    epochs: opt.EpochsOpt = 10,
+    epochs: opt.EpochsOpt = None,
     seed: opt.SeedOpt = 0,
     maxlen: opt.MaxlenOpt = None,
     num_words: opt.NumWordsOpt = None,
@@ -70,6 +70,14 @@ def train(
     edge_padding: opt.EdgePaddingOpt = False,
     analyzer: opt.TokenizerOpt = None,
     char_ngrams: opt.CharNgramsOpt = None,
+    search: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option(
+            min=1,
+            help="Try configurations on a dev split for about SECONDS, keep the best; "
+            "records OUT/search.json.",
+        ),
+    ] = None,
 ) -> None:
     """Train a classifier on DATA and save it to OUT (with OUT/metrics.json)."""
     from embedlab import pipeline
@@ -88,6 +96,7 @@ def train(
             test_split=test_split,
             overwrite=overwrite,
             verbose=1 if sys.stderr.isatty() else 2,
+            search_seconds=search,
         )
     keys = ("accuracy", "macro_f1", "micro_f1", "n_test", "best_epoch")
     typer.echo(json.dumps({key: metrics[key] for key in keys if key in metrics}, allow_nan=False))

@@ -116,18 +116,45 @@ def export_classifier(
         for tensor in model.inputs
     ]
     with atomic_directory(out, overwrite=overwrite) as tmp:
-        if format == "onnx":
-            model.export(tmp / ONNX_FILE, format="onnx", verbose=False, input_signature=inputs)
-        else:
-            model.export(
-                tmp / SAVEDMODEL_DIR,
-                format="tf_saved_model",
-                verbose=False,
-                input_signature=inputs,
-            )
+        try:
+            if format == "onnx":
+                model.export(tmp / ONNX_FILE, format="onnx", verbose=False, input_signature=inputs)
+            else:
+                model.export(
+                    tmp / SAVEDMODEL_DIR,
+                    format="tf_saved_model",
+                    verbose=False,
+                    input_signature=inputs,
+                )
+        except Exception as e:  # the exporters' errors differ by backend and package
+            raise _export_error(saved, format, backend, e) from e
         saved.copy_tokenizer(tmp)
         saving.write_json(tmp / EXPORT_CONFIG_FILE, _export_config(saved, model, format, backend))
     return Path(out)
+
+
+def _export_error(
+    saved: saving.SavedClassifier, format: str, backend: str, error: Exception
+) -> EmbedlabError:
+    """A clear error for an exporter's failure, naming the models known not to export."""
+    from embedlab.models.registry import ngram_models
+
+    names = [saved.model["model"]]
+    if saved.ensemble is not None:
+        names = [member["model"] for member in saved.ensemble["members"]]
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    hashed = sorted(set(names) & set(ngram_models()))
+    hint = (
+        f" Models with hashed n-gram layers ({', '.join(ngram_models())}; here: "
+        f"{', '.join(hashed)}) do not export with a variable batch size on this backend;"
+        " serve or predict from the saved directory instead (`embedlab.deploy`)."
+        if hashed
+        else ""
+    )
+    return EmbedlabError(
+        f"{saved.directory}: Keras could not export its {saved.model['model']!r} model to "
+        f"{format} on the {backend!r} backend ({type(error).__name__}: {first_line}).{hint}"
+    )
 
 
 def _input_name(tensor: Any) -> str:
@@ -153,7 +180,15 @@ def _export_config(
     config: dict[str, Any] = {
         "format": format,
         "model": ONNX_FILE if format == "onnx" else SAVEDMODEL_DIR,
-        "exported_from": {"keras_backend": backend, "model": saved.model["model"]},
+        "exported_from": {
+            "keras_backend": backend,
+            "model": saved.model["model"],
+            **(
+                {"members": [m["model"] for m in saved.ensemble["members"]]}
+                if saved.ensemble is not None
+                else {}
+            ),
+        },
         "labels": labels,
         "output": (
             f"probability of {labels[1]!r} (1 column; {labels[0]!r} is 1 - p)"

@@ -15,6 +15,11 @@ Decisions:
 - ``rand`` learns its embeddings and ignores the vectors: it gives one row
   with vectors ``"-"`` (embedding size `TrainOptions.embedding_dim`, default
   100). Each pretrained mode runs once per vectors name.
+- The model ``default`` is the recommended recipe (`embedlab.classify.recipe`):
+  one row with mode and vectors ``"-"`` whatever the modes and vectors; the
+  recipe chooses its members' models, modes, vectors, model options and
+  epochs (the options' model settings, such as `embedding_dim`, and
+  `epochs` do not apply to it; `patience` and the dev split do).
 - Every run trains as `embedlab train` does, through `TrainOptions.fit`, so
   every option is used, and every option is part of what a resumed
   comparison must match. By default (`options` None) each run holds out a
@@ -51,6 +56,7 @@ from typing import Any
 
 from embedlab.classify import saving
 from embedlab.classify.checks import check_folds, check_labels_seen
+from embedlab.classify.recipe import RECIPE_DECIDES, RECIPE_NAME
 from embedlab.data import Dataset, kfold_indices
 from embedlab.errors import EmbedlabError, ModelConfigError
 from embedlab.experiments.report import summarize, write_report
@@ -117,18 +123,22 @@ def grid_configs(
     if not models or not modes:
         raise ModelConfigError("Give at least one of `models` and one of `modes`.")
     for model in models:
-        model_defaults(model)  # raises on an unknown name, listing the choices
+        if model != RECIPE_NAME:
+            model_defaults(model)  # raises on an unknown name, listing the choices
     unknown = [m for m in modes if m not in MODES]
     if unknown:
         raise ModelConfigError(f"Unknown mode(s) {unknown}. Choose from {list(MODES)}.")
     pretrained = [m for m in modes if m in PRETRAINED_MODES]
-    if pretrained and not vectors:
+    if pretrained and not vectors and set(models) != {RECIPE_NAME}:
         raise ModelConfigError(
             f"Mode(s) {pretrained} need pretrained vectors: pass `vectors` "
             "(e.g. glove-6B-50d), or use only `modes` rand."
         )
     configs: list[tuple[str, str, str]] = []
     for model in models:
+        if model == RECIPE_NAME:
+            configs.append((model, NO_VECTORS, NO_VECTORS))
+            continue
         for mode in modes:
             names = [NO_VECTORS] if mode not in PRETRAINED_MODES else vectors
             configs.extend((model, mode, name) for name in names)
@@ -368,13 +378,16 @@ def _run_cell(
 ) -> dict[str, Any]:
     """Train and evaluate one cell as `embedlab.pipeline.train` does; its JSON-ready record."""
     started = _now()
-    run_options = dataclasses.replace(
-        options,
-        model=cell.model,
-        mode=cell.mode,
-        vectors=None if cell.vectors == NO_VECTORS else cell.vectors,
-        seed=cell.seed,
-    )
+    if cell.model == RECIPE_NAME:  # the recipe decides the model settings
+        run_options = dataclasses.replace(_recipe_options(options), seed=cell.seed)
+    else:
+        run_options = dataclasses.replace(
+            options,
+            model=cell.model,
+            mode=cell.mode,
+            vectors=None if cell.vectors == NO_VECTORS else cell.vectors,
+            seed=cell.seed,
+        )
     clf = run_options.classifier()
     start = time.perf_counter()
     run_options.fit(clf, train, verbose=0)
@@ -403,6 +416,13 @@ def _run_cell(
         "started": started,
         "finished": _now(),
     }
+
+
+def _recipe_options(options: TrainOptions) -> TrainOptions:
+    """`options` for the recipe: the model settings and epochs it decides back to their defaults."""
+    defaults: dict[str, Any] = {f.name: f.default for f in dataclasses.fields(TrainOptions)}
+    decided = {"model", "vectors", "epochs", *RECIPE_DECIDES} & defaults.keys()
+    return dataclasses.replace(options, **{name: defaults[name] for name in decided})
 
 
 def _now() -> str:

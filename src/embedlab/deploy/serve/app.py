@@ -115,12 +115,14 @@ def describe_service(directory: str | os.PathLike[str], limits: ServeLimits) -> 
 
     saved = _finite(describe(directory))
     model = saved.get("model", {})
+    ensemble = {"ensemble": saved["ensemble"]} if "ensemble" in saved else {}  # its members
     return {
         "labels": saved["labels"],
         "model": model.get("model"),
         "mode": model.get("mode"),
         "vectors": saved.get("vectors"),
         "model_config": model,
+        **ensemble,
         "keras_backend": saved.get("keras_backend"),
         "metrics": saved.get("metrics"),
         "limits": {"max_texts": limits.max_texts, "max_text_length": limits.max_text_length},
