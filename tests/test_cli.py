@@ -425,7 +425,7 @@ def test_a_corrupt_saved_classifier_is_a_clean_error(saved, tmp_path, case):
         (["train", "none.csv", "--out", "run"], ["none.csv"]),
         (["train", "{data}", "--out", "run", "--optimizer", "adamw"], ["optimizer", "adamw"]),
         (["train", "{data}", "--out", "run", "--monitor", "val_f1"], ["--monitor", "val_f1"]),
-        (["train", "{data}", "--out", "run", "--mode", "static"], ["--vectors"]),
+        (["train", "{data}", "--out", "run", "--model", "cnn", "--mode", "static"], ["--vectors"]),
         (
             [
                 "compare",

@@ -46,7 +46,7 @@ def test_the_plan_follows_the_classes_and_takes_the_given_vectors():
     wide, deep = (member.params for member in binary.members)
     assert (wide["model"], wide["naive_bayes"], wide["seed"]) == ("wide", True, 3)
     assert (deep["model"], deep["mode"], deep["vectors"], deep["seed"]) == (
-        "ngrams",
+        "cnn",
         "nonstatic",
         DEFAULT_VECTORS,
         4,
@@ -100,8 +100,9 @@ def test_default_is_one_model_averaging_members_on_one_tokenizer(tmp_path, senti
     assert config["model"]["model"] == "default"
     members = config["ensemble"]["members"]
     listed = [(m["model"], m["mode"], m["seed"], m["weight"]) for m in members]
-    assert listed == [("wide", "rand", 1, 0.5), ("ngrams", "nonstatic", 2, 0.5)]
-    assert all(m["best_epoch"] is not None for m in members)
+    assert listed == [("wide", "rand", 1, 0.5), ("cnn", "nonstatic", 2, 0.5)]
+    # the linear member trains fixed epochs on every text; the CNN stops early
+    assert members[0]["best_epoch"] is None and members[1]["best_epoch"] is not None
     assert config["ensemble"]["reasons"]
 
     loaded = TextClassifier.load(tmp_path / "run")  # no vector file needed
@@ -153,7 +154,7 @@ def test_train_without_a_model_then_every_reader(tmp_path):
     assert "recipe: " in run.stderr
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
     assert metrics["accuracy"] >= 0.9
-    assert [m["model"] for m in metrics["members"]] == ["wide", "ngrams"]
+    assert [m["model"] for m in metrics["members"]] == ["wide", "cnn"]
 
     evaluated = json.loads(embedlab("evaluate", "run", "test.csv", "--json", cwd=tmp_path).stdout)
     assert evaluated["accuracy"] == pytest.approx(metrics["accuracy"])
@@ -169,7 +170,7 @@ def test_train_without_a_model_then_every_reader(tmp_path):
     with TestClient(create_app(tmp_path / "run", limits=ServeLimits())) as client:
         info = client.get("/info").json()
         assert (info["model"], info["mode"]) == ("default", "-")
-        assert [m["model"] for m in info["ensemble"]["members"]] == ["wide", "ngrams"]
+        assert [m["model"] for m in info["ensemble"]["members"]] == ["wide", "cnn"]
         answer = client.post("/predict", json={"texts": ["superb lovely film"]}).json()
         assert answer["predictions"][0]["label"] == "pos"
 

@@ -242,7 +242,7 @@ def test_char_ngrams_join_the_word_ngrams_in_both_layers(bag):
 def test_char_ngrams_options_are_checked():
     from embedlab.errors import ModelConfigError
 
-    with pytest.raises(ModelConfigError, match="model 'cnn' has none"):
+    with pytest.raises(ModelConfigError, match="model 'cnn' has no n-gram table"):
         TextClassifier("cnn", char_ngrams=(2, 4))
     for bad in [(0, 3), (4, 2), (2,), "24"]:
         with pytest.raises(ModelConfigError, match="char_ngrams"):

