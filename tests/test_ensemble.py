@@ -1,10 +1,6 @@
 """The recommended recipe: `TextClassifier()` trains an ensemble, one classifier everywhere."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,6 +11,7 @@ from embedlab.classify import saving
 from embedlab.classify.recipe import DEFAULT_VECTORS, plan
 from embedlab.errors import ModelConfigError
 from embedlab.vectors import Vectors, save_vectors
+from test_cli import embedlab
 
 WORDS = POSITIVE + NEGATIVE + NEUTRAL + [w for cue in TOPIC_CUES.values() for w in cue]
 
@@ -23,21 +20,6 @@ def tiny_vectors() -> Vectors:
     """Small random vectors for every word of the test data (fast stand-in for GloVe)."""
     rng = np.random.default_rng(0)
     return Vectors(WORDS, rng.normal(size=(len(WORDS), 8)).astype(np.float32))
-
-
-def embedlab(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
-    env = {**os.environ, "KERAS_BACKEND": os.environ.get("KERAS_BACKEND", "jax")}
-    result = subprocess.run(
-        [sys.executable, "-m", "embedlab", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"exit {result.returncode}\n{result.stdout}\n{result.stderr}")
-    return result
 
 
 def test_the_plan_follows_the_classes_and_takes_the_given_vectors():
