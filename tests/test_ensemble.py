@@ -93,6 +93,17 @@ def test_default_is_one_model_averaging_members_on_one_tokenizer(tmp_path, senti
         loaded.predict_proba(texts[350:]), clf.predict_proba(texts[350:]), rtol=1e-6
     )
 
+    # `embedlab inspect` shows the fine-tuned member's table against its pretrained rows
+    from embedlab.inspect.neighbours import embedding_tables
+
+    tables = embedding_tables(loaded)
+    good = loaded.tokenizer.word_index["good"]
+    np.testing.assert_allclose(tables.before[good], tiny_vectors()["good"], rtol=1e-6)
+    cnn = next(layer for layer in loaded.keras_model.layers if layer.name.startswith("member_1_"))
+    tuned = np.asarray(cnn.get_layer("embedding").embeddings)
+    np.testing.assert_allclose(tables.after, tuned)
+    assert not np.allclose(tables.after[good], tables.before[good])  # fine-tuning moved it
+
 
 @pytest.mark.slow
 def test_default_learns_multi_label_sets(tmp_path):

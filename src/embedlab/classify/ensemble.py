@@ -248,6 +248,8 @@ def fit_ensemble(
         members=tuple(records),
         reasons=tuple(recipe.reasons),
     )
+    tuned = [m for m in members if m.pretrained_matrix is not None]
+    clf.pretrained_matrix = tuned[0].pretrained_matrix if tuned else None  # for `inspect`
     pretrained = [m for m in members if m.coverage is not None]
     clf.coverage = pretrained[0].coverage if pretrained else None
     clf.vectors_name = pretrained[0].vectors_name if pretrained else None

@@ -105,14 +105,33 @@ class Inspection:
         }
 
 
-def _layer_weights(clf: TextClassifier, name: str) -> np.ndarray:
+def _layer_weights(clf: TextClassifier, name: str, member: int | None = None) -> np.ndarray:
+    """The weights of embedding layer `name` (of ensemble member `member`, if given)."""
+    model = clf.keras_model
     try:
-        layer = clf.keras_model.get_layer(name)
-    except ValueError:
+        if member is not None:  # the members are sub-models ``member_<i>_...``
+            model = next(
+                layer for layer in model.layers if layer.name.startswith(f"member_{member}_")
+            )
+        layer = model.get_layer(name)
+    except (StopIteration, ValueError):
         raise EmbedlabError(
-            f"This {clf.model_name} model has no embedding layer {name!r} to inspect."
+            f"This {getattr(clf.config, 'model', '')} model has no embedding layer {name!r} "
+            "to inspect."
         ) from None
     return np.asarray(layer.embeddings, dtype=np.float32)
+
+
+def _inspected_member(clf: TextClassifier) -> tuple[int | None, str]:
+    """For an ensemble, the member whose table is shown (its first pretrained one) and its mode."""
+    assert clf.config is not None
+    members = getattr(clf.config, "members", None)
+    if not members:
+        return None, clf.config.mode
+    for i, record in enumerate(members):
+        if record.mode in ("static", "nonstatic"):
+            return i, record.mode
+    return 0, members[0].mode
 
 
 def embedding_tables(clf: TextClassifier) -> EmbeddingTables:
@@ -125,16 +144,16 @@ def embedding_tables(clf: TextClassifier) -> EmbeddingTables:
     """
     if clf.keras_model is None or clf.tokenizer is None or clf.config is None:
         raise EmbedlabError("This TextClassifier is not trained yet: call fit() or load().")
-    mode = clf.config.mode
+    member, mode = _inspected_member(clf)
     vectors = clf.vectors_name or "pretrained"
     before: np.ndarray | None = None
     before_name = ""
     if mode == "multichannel":
-        after = _layer_weights(clf, "embedding_nonstatic")
-        before = _layer_weights(clf, "embedding_static")
+        after = _layer_weights(clf, "embedding_nonstatic", member)
+        before = _layer_weights(clf, "embedding_static", member)
         before_name, after_name = f"static ({vectors})", "fine-tuned"
     else:
-        after = _layer_weights(clf, "embedding")
+        after = _layer_weights(clf, "embedding", member)
         after_name = {"rand": "learned", "static": f"static ({vectors})"}.get(mode, "fine-tuned")
         if mode == "nonstatic":
             if clf.pretrained_matrix is None:
