@@ -82,38 +82,72 @@ MIN_DEV_FOR_PATIENCE = 10
 """Fewer dev texts than this make early stopping follow noise: a warning says so."""
 
 
-def check_fit_options(
+def check_fit_arguments(
     *,
+    epochs: int | None,
+    validation_data: Any,
+    validation_split: float | None,
+    patience: int | None,
+    monitor: str,
+    class_weight: Any,
     multi_label: bool,
     threshold: float,
     default_threshold: float,
-    patience: int | None,
-    n_train: int,
-    n_dev: int,
 ) -> None:
-    """Refuse options that would do nothing for this data; warn of ones that do little.
+    """Refuse `fit` options that contradict each other or would do nothing for this data.
 
     Args:
+        epochs, validation_data, validation_split, patience, monitor,
+            class_weight: `TextClassifier.fit`'s.
         multi_label: bool. Whether the labels are sets of labels.
         threshold: float. The classifier's `threshold`.
         default_threshold: float. Its default (a non-default one on
             single-label data would be stored and never used).
-        patience: int or None. Early stopping's patience.
-        n_train: int. Texts the model is fitted on. n_dev: int. Dev texts.
 
     Raises:
-        ModelConfigError: for a non-default `threshold` on single-label data,
-            or `patience` with more dev texts than training texts.
-
-    Warns:
-        UserWarning: `patience` with fewer than `MIN_DEV_FOR_PATIENCE` dev texts.
+        ModelConfigError: naming the option.
     """
+    from embedlab.classify.training import MONITORS
+
+    if epochs is not None and epochs < 1:
+        raise ModelConfigError(f"`epochs` must be a positive integer. Received: epochs={epochs}")
+    if validation_data is not None and validation_split is not None:
+        raise ModelConfigError("Give `validation_data` or `validation_split`, not both.")
+    if patience is not None and validation_data is None and validation_split is None:
+        raise ModelConfigError(
+            "`patience` needs dev data to watch: pass `validation_split` (e.g. 0.1) "
+            "or `validation_data`."
+        )
+    if monitor not in MONITORS:
+        raise ModelConfigError(
+            f"`monitor` must be one of {MONITORS}. Received: monitor={monitor!r}"
+        )
+    if multi_label and class_weight is not None:
+        raise ModelConfigError(
+            "`class_weight` is for single-label data; multi-label training does not "
+            "take it. Leave it out."
+        )
     if not multi_label and threshold != default_threshold:
         raise ModelConfigError(
             "`threshold` applies to multi-label data (several labels per text); these "
             f"labels are one per text, so it would do nothing. Received: threshold={threshold}. "
             "Leave it out, or give the labels as lists (`label_separator`)."
         )
+
+
+def check_dev_split(*, patience: int | None, n_train: int, n_dev: int) -> None:
+    """Refuse a dev split larger than what is left to train on; warn of a tiny one.
+
+    Args:
+        patience: int or None. Early stopping's patience (nothing to check without).
+        n_train: int. Texts the model is fitted on. n_dev: int. Dev texts.
+
+    Raises:
+        ModelConfigError: `patience` with more dev texts than training texts.
+
+    Warns:
+        UserWarning: `patience` with fewer than `MIN_DEV_FOR_PATIENCE` dev texts.
+    """
     if patience is None or not n_dev:
         return
     if n_dev > n_train:

@@ -12,7 +12,12 @@ import numpy as np
 
 from embedlab._keras import import_keras
 from embedlab.classify import saving
-from embedlab.classify.checks import NUMERIC_OPTIONS, check_fit_options, check_numbers
+from embedlab.classify.checks import (
+    NUMERIC_OPTIONS,
+    check_dev_split,
+    check_fit_arguments,
+    check_numbers,
+)
 from embedlab.classify.ensemble import EnsembleConfig, fit_ensemble
 from embedlab.classify.estimator import EstimatorMixin
 from embedlab.classify.matrix import (
@@ -24,7 +29,6 @@ from embedlab.classify.matrix import (
 from embedlab.classify.metrics import classification_report, multilabel_report
 from embedlab.classify.recipe import RECIPE_DECIDES
 from embedlab.classify.training import (
-    MONITORS,
     ClassWeight,
     compute_class_weight,
     dev_split,
@@ -360,7 +364,7 @@ class TextClassifier(EstimatorMixin):
         keras = import_keras()
         check_numbers(epochs=epochs, validation_split=validation_split, patience=patience)
         texts, y_labels, multi = self._check_training_data(texts, labels)
-        _check_fit_options(
+        check_fit_arguments(
             epochs=epochs,
             validation_data=validation_data,
             validation_split=validation_split,
@@ -368,18 +372,12 @@ class TextClassifier(EstimatorMixin):
             monitor=monitor,
             class_weight=class_weight,
             multi_label=multi,
+            threshold=self.threshold,
+            default_threshold=DEFAULT_THRESHOLD,
         )
         self.labels = _classes(y_labels, multi)
         keras.utils.set_random_seed(self.seed)
         if self.model_name is None:
-            check_fit_options(  # the members' dev split is carved by `fit_ensemble`
-                multi_label=multi,
-                threshold=self.threshold,
-                default_threshold=DEFAULT_THRESHOLD,
-                patience=None,
-                n_train=len(texts),
-                n_dev=0,
-            )
             fit_ensemble(
                 self,
                 texts,
@@ -398,10 +396,7 @@ class TextClassifier(EstimatorMixin):
         texts, y_labels, validation_data = self._hold_out_dev(
             texts, y_labels, validation_data, validation_split
         )
-        check_fit_options(
-            multi_label=multi,
-            threshold=self.threshold,
-            default_threshold=DEFAULT_THRESHOLD,
+        check_dev_split(
             patience=patience,
             n_train=len(texts),
             n_dev=0 if validation_data is None else len(validation_data[0]),
@@ -955,37 +950,6 @@ class TextClassifier(EstimatorMixin):
         else:
             hits = [t == p for t, p in zip(truth, predicted, strict=True)]
         return float(np.average(np.asarray(hits, dtype=np.float64), weights=sample_weight))
-
-
-def _check_fit_options(
-    *,
-    epochs: int | None,
-    validation_data: Any,
-    validation_split: float | None,
-    patience: int | None,
-    monitor: str,
-    class_weight: ClassWeight,
-    multi_label: bool,
-) -> None:
-    """Refuse contradictory or invalid `fit` options."""
-    if epochs is not None and epochs < 1:
-        raise ModelConfigError(f"`epochs` must be a positive integer. Received: epochs={epochs}")
-    if validation_data is not None and validation_split is not None:
-        raise ModelConfigError("Give `validation_data` or `validation_split`, not both.")
-    if patience is not None and validation_data is None and validation_split is None:
-        raise ModelConfigError(
-            "`patience` needs dev data to watch: pass `validation_split` (e.g. 0.1) "
-            "or `validation_data`."
-        )
-    if monitor not in MONITORS:
-        raise ModelConfigError(
-            f"`monitor` must be one of {MONITORS}. Received: monitor={monitor!r}"
-        )
-    if multi_label and class_weight is not None:
-        raise ModelConfigError(
-            "`class_weight` is for single-label data; multi-label training does not "
-            "take it. Leave it out."
-        )
 
 
 def _check_recipe_arguments(arguments: dict[str, Any]) -> None:
