@@ -257,10 +257,10 @@ def plan(
 
 
 def _mostly_hangul(texts: Sequence[str]) -> bool:
-    from embedlab.text.analyzers import hangul_fraction
+    from embedlab.text.analyzers import hangul_count
 
-    sample = [t for t in texts[:2000] if isinstance(t, str)]
-    return bool(sample) and 2 * sum(hangul_fraction(t) >= 0.5 for t in sample) > len(sample)
+    hangul, looked = hangul_count(texts)
+    return looked > 0 and 2 * hangul > looked
 
 
 def _member_params(spec: Mapping[str, Any], params: Mapping[str, Any], *, seed: int) -> dict:

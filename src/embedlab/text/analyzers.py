@@ -45,6 +45,7 @@ __all__ = [
     "WhitespaceAnalyzer",
     "analyzer_from_config",
     "get_analyzer",
+    "hangul_count",
     "hangul_fraction",
     "suggest_analyzer",
 ]
@@ -363,6 +364,21 @@ def _is_hangul(char: str) -> bool:
     return any(low <= code <= high for low, high in _HANGUL)
 
 
+def hangul_count(texts: Iterable[str], *, sample: int = 2000) -> tuple[int, int]:
+    """How many of the first `sample` texts are mostly Hangul, and how many were read.
+
+    A text counts when at least half of its letters are Hangul; this is the
+    test `suggest_analyzer` and the default recipe both apply.
+    """
+    looked = hangul = 0
+    for text in texts:
+        if looked == sample:
+            break
+        looked += 1
+        hangul += isinstance(text, str) and hangul_fraction(text) >= 0.5
+    return hangul, looked
+
+
 def hangul_fraction(text: str) -> float:
     """The share of a text's letters that are Hangul (0.0 without letters)."""
     letters = [char for char in text if char.isalpha()]
@@ -389,12 +405,7 @@ def suggest_analyzer(texts: Iterable[str], *, sample: int = 2000) -> tuple[str, 
         >>> suggest_analyzer(["a fine film", "dull"])[0]
         'whitespace'
     """
-    looked = hangul = 0
-    for text in texts:
-        if looked == sample:
-            break
-        looked += 1
-        hangul += isinstance(text, str) and hangul_fraction(text) >= 0.5
+    hangul, looked = hangul_count(texts, sample=sample)
     if looked == 0 or hangul * 2 <= looked:
         return "whitespace", f"{hangul} of {looked} texts are mostly Hangul"
     share = f"{hangul} of {looked} texts are mostly Hangul"
