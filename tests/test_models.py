@@ -24,7 +24,7 @@ def config(model: str, mode: str = "rand", n_classes: int = 2, **kw) -> ModelCon
         sequence_length=LEN,
         n_classes=n_classes,
         units=6,
-        num_filters=4,
+        **({"num_filters": 4} if model.startswith("cnn") else {}),
         **kw,
     )
 
@@ -320,3 +320,29 @@ def test_a_registered_model_declares_its_options_minimum_length_and_fit_step(sen
         registry._REGISTRY.pop("maxpool_test")
     with pytest.raises(ModelConfigError, match="declares unknown options \\['colour'\\]"):
         registry.register_model("x", masking=False, description="x", options=("colour",))
+
+
+@pytest.mark.parametrize("shape", [(50, 2), (3, 50, 100), (5, 8, 6), (7,)])
+def test_numpy_glorot_limit_is_keras_limit(shape):
+    from keras.src.initializers.random_initializers import compute_fans
+
+    from embedlab.models.initializers import glorot_limit
+
+    fan_in, fan_out = compute_fans(shape)
+    assert glorot_limit(shape) == pytest.approx(np.sqrt(6.0 / (fan_in + fan_out)))
+
+
+def test_numpy_initializers_draw_keras_distributions_repeatably():
+    import keras
+
+    from embedlab.models import initializers
+
+    keras.utils.set_random_seed(5)
+    kernel = np.asarray(initializers.glorot_uniform()((3, 50, 100)))
+    table = np.asarray(initializers.uniform(-0.25, 0.25)((400, 50)))
+    limit = np.sqrt(6.0 / (3 * 50 + 3 * 100))
+    assert np.abs(kernel).max() <= limit
+    assert kernel.std() == pytest.approx(limit / np.sqrt(3), rel=0.02)  # U[-a, a]: a / sqrt(3)
+    assert table.min() >= -0.25 and table.max() <= 0.25 and abs(table.mean()) < 0.01
+    keras.utils.set_random_seed(5)
+    np.testing.assert_array_equal(np.asarray(initializers.glorot_uniform()((3, 50, 100))), kernel)

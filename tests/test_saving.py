@@ -37,6 +37,7 @@ CASES = {
         seed=3,
         multi_label=False,
         edge_padding=True,
+        num_filters=7,
     ),
     "wide_naive_bayes": dict(
         model="wide",

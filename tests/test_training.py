@@ -8,7 +8,13 @@ from sklearn.utils.class_weight import compute_class_weight as sk_compute_class_
 
 from conftest import NEUTRAL, POSITIVE, make_sentiment
 from embedlab.classify.classifier import TextClassifier
-from embedlab.classify.training import compute_class_weight, dev_split, parse_class_weight
+from embedlab.classify.training import (
+    compute_class_weight,
+    dev_split,
+    full_batches,
+    one_batch,
+    parse_class_weight,
+)
 from embedlab.errors import ModelConfigError
 
 
@@ -100,9 +106,9 @@ def test_early_stopping_returns_the_best_epochs_model():
     texts = texts + ["zzzdevonly"]  # a word held out in the dev part if drawn there
     noise = noise + ["pos"]
     clf = TextClassifier("average", embedding_dim=16, learning_rate=0.05, seed=0)
-    clf.fit(texts, noise, epochs=12, validation_split=0.2, patience=2, verbose=0)
+    clf.fit(texts, noise, epochs=30, validation_split=0.2, patience=2, verbose=0)
     val_loss = clf.history["val_loss"]
-    assert len(val_loss) < 12  # stopped early
+    assert len(val_loss) < 30  # stopped early (the dev loss falls a while: the dev prior)
     best = int(np.argmin(val_loss))
     assert clf.best_epoch == best and best < len(val_loss) - 1
     dev = clf.validation_indices
@@ -172,3 +178,27 @@ def test_same_seed_same_results_other_seed_differs(model, sentiment):
     other, _, clf_3 = run(6)
     assert not np.array_equal(first, other)
     assert not np.array_equal(clf_1.validation_indices, clf_3.validation_indices)
+
+
+def test_full_batches_fill_the_last_batch_with_weightless_copies():
+    x = np.arange(23 * 3).reshape(23, 3)
+    y = np.arange(23)
+    np.random.seed(0)
+    fx, fy, weights = full_batches(x, y, None, 10)
+    assert len(fx) == len(fy) == len(weights) == 30  # three whole batches: one compiled shape
+    np.testing.assert_array_equal(fx[:23], x)
+    np.testing.assert_array_equal(fy[:23], y)
+    assert weights.tolist() == [1.0] * 23 + [0.0] * 7
+    assert set(fy[23:].tolist()) <= set(y.tolist())
+    for row, label in zip(fx[23:], fy[23:], strict=True):  # copies of real (x, y) pairs
+        np.testing.assert_array_equal(row, x[label])
+    given = np.linspace(0.5, 2.0, 23)
+    assert full_batches(x, y, given, 10)[2][:23].tolist() == pytest.approx(given.tolist())
+    same = full_batches(x[:20], y[:20], None, 10)
+    assert len(same[0]) == 20 and same[2] is None  # nothing to fill: untouched
+
+
+def test_one_batch_for_a_small_dev_set_only():
+    assert one_batch(960, 41) == 960
+    assert one_batch(2500, 700) is None  # Keras' batches bound the memory
+    assert one_batch(0) is None

@@ -42,7 +42,16 @@ RULES: dict[str, _Rule] = {
     "max_norm": POSITIVE_NUMBER,
     "embedding_scale": POSITIVE_NUMBER,
     **dict.fromkeys(
-        ("epochs", "batch_size", "units", "layers", "embedding_dim", "maxlen", "ngram_buckets"),
+        (
+            "epochs",
+            "batch_size",
+            "units",
+            "layers",
+            "embedding_dim",
+            "maxlen",
+            "ngram_buckets",
+            "num_filters",
+        ),
         POSITIVE_INTEGER,
     ),
     **dict.fromkeys(("num_words", "ngrams"), AT_LEAST_TWO),

@@ -35,6 +35,8 @@ from embedlab.classify.training import (
     divergence_hints,
     early_stopping,
     epoch_timer,
+    full_batches,
+    one_batch,
     stop_on_nonfinite,
 )
 from embedlab.data import Label, label_set
@@ -147,6 +149,9 @@ class TextClassifier(EstimatorMixin):
             convolutions, so the first word is in as many windows as the
             others. False (the default) convolves the post-padded ids as they
             are.
+        num_filters: int or None. For the models that declare it (``cnn``
+            and ``cnn_ngrams``): feature maps per window size; None keeps
+            Kim's 100.
         analyzer: str or None. How texts become words (`embedlab.text.analyzers`):
             ``whitespace``, ``kiwi`` (Korean morphemes), ``subword``, with
             options (``kiwi:pos``). None decides at `fit`: ``kiwi`` when most
@@ -207,6 +212,7 @@ class TextClassifier(EstimatorMixin):
         ngrams: int | None = None,
         naive_bayes: bool = False,
         edge_padding: bool = False,
+        num_filters: int | None = None,
         analyzer: str | None = None,
         char_ngrams: tuple[int, int] | None = None,
     ) -> None:
@@ -221,6 +227,7 @@ class TextClassifier(EstimatorMixin):
                 ngrams=ngrams,
                 naive_bayes=naive_bayes,
                 edge_padding=edge_padding,
+                num_filters=num_filters,
                 char_ngrams=char_ngrams,
             )
         try:
@@ -285,6 +292,7 @@ class TextClassifier(EstimatorMixin):
         self.ngrams = ngrams
         self.naive_bayes = naive_bayes
         self.edge_padding = edge_padding
+        self.num_filters = num_filters
         self.analyzer = analyzer
         self.char_ngrams = char_ngrams
 
@@ -626,6 +634,7 @@ class TextClassifier(EstimatorMixin):
         stopper = early_stopping(patience, monitor) if patience is not None else None
         if stopper is not None:
             callbacks.append(stopper)
+        x, y, sample_weight = full_batches(x, y, sample_weight, self.batch_size)
         history = self.keras_model.fit(
             x,
             y,
@@ -633,6 +642,7 @@ class TextClassifier(EstimatorMixin):
             epochs=epochs,
             batch_size=self.batch_size,
             validation_data=validation,
+            validation_batch_size=None if validation is None else one_batch(*validation[0].shape),
             callbacks=callbacks,
             verbose=verbose,
         )

@@ -95,6 +95,7 @@ RECIPE_DECIDES: tuple[str, ...] = (
     "ngrams",
     "naive_bayes",
     "edge_padding",
+    "num_filters",
     "char_ngrams",
 )
 # constructor arguments of the classifier that every member shares (the text

@@ -316,7 +316,7 @@ def _upgrade_v1(data: dict[str, Any], path: Path) -> dict[str, Any]:
             "naive_bayes": model.get("naive_bayes", False),
             "edge_padding": model.get("edge_padding", False),
         }
-        for option in ("ngram_buckets", "ngrams"):
+        for option in ("ngram_buckets", "ngrams", "num_filters"):
             params[option] = model.get(option) if name in models_with_option(option) else None
     except (KeyError, TypeError) as e:
         raise SavedFileError(f"{path}: format version 1 config lacks field {e}.") from None

@@ -107,6 +107,7 @@ def compare(
     ngrams: opt.NgramsOpt = None,
     naive_bayes: opt.NaiveBayesOpt = False,
     edge_padding: opt.EdgePaddingOpt = False,
+    num_filters: opt.NumFiltersOpt = None,
     analyzer: opt.TokenizerOpt = None,
     char_ngrams: opt.CharNgramsOpt = None,
 ) -> None:

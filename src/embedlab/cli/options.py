@@ -194,6 +194,11 @@ EdgePaddingOpt = Annotated[
     typer.Option(help="cnn/cnn_ngrams: Kim's zero padding at both ends of each text."),
 ]
 
+NumFiltersOpt = Annotated[
+    int | None,
+    typer.Option(help="cnn/cnn_ngrams: feature maps per window size [default: 100, Kim's]."),
+]
+
 
 def train_options(arguments: Mapping[str, Any], **overrides: Any) -> TrainOptions:
     """The `TrainOptions` whose fields take the command's arguments of the same name.

@@ -15,6 +15,7 @@ import numpy as np
 
 from embedlab._keras import import_keras
 from embedlab.errors import ModelConfigError
+from embedlab.models import initializers
 from embedlab.models.registry import ModelConfig, register_model
 
 KIM_FILTER_SIZES: tuple[int, ...] = (3, 4, 5)
@@ -75,7 +76,7 @@ def _bigru(x: Any, config: ModelConfig) -> Any:
     masking=False,
     description="Kim 2014: windows 3,4,5 x 100 maps, ReLU, max-over-time pooling",
     defaults={"max_norm": 3.0},
-    options=("edge_padding",),
+    options=("edge_padding", "num_filters"),
     min_length=max(KIM_FILTER_SIZES),  # the widest window must fit
 )
 def _cnn(x: Any, config: ModelConfig) -> Any:
@@ -96,7 +97,11 @@ def _cnn(x: Any, config: ModelConfig) -> Any:
                 f"{config.sequence_length}: lower `filter_sizes` or raise `maxlen`."
             )
         conv = keras.layers.Conv1D(
-            config.num_filters, size, activation="relu", name=f"conv_{size}"
+            config.num_filters,
+            size,
+            activation="relu",
+            kernel_initializer=initializers.glorot_uniform(),
+            name=f"conv_{size}",
         )(x)
         pooled.append(keras.layers.GlobalMaxPooling1D(name=f"maxpool_{size}")(conv))
     if len(pooled) == 1:
@@ -134,7 +139,7 @@ def _char_args(config: ModelConfig) -> dict[str, int]:
     description="wide & deep: Kim's CNN features beside the fastText-like n-gram mean",
     defaults={"max_norm": 3.0},
     uses_ids=True,
-    options=("ngram_buckets", "ngrams", "edge_padding", "char_ngrams"),
+    options=("ngram_buckets", "ngrams", "edge_padding", "num_filters", "char_ngrams"),
     min_length=max(KIM_FILTER_SIZES),
 )
 def _cnn_ngrams(x: Any, config: ModelConfig, ids: Any) -> Any:

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from embedlab._keras import import_keras
+from embedlab.models import initializers
 
 PRIME = 1_000_003
 CHAR_NGRAM_WIDTH_LIMIT = 32
@@ -155,7 +156,7 @@ def ngram_layer_class() -> Any:
             # fastText initialises its input rows U[-1/dim, 1/dim]
             self.table = self.add_weight(
                 shape=(self.buckets, dim),
-                initializer=keras.initializers.RandomUniform(-1.0 / dim, 1.0 / dim),
+                initializer=initializers.uniform(-1.0 / dim, 1.0 / dim),
                 name="ngram_embeddings",
             )
             self.char_table = (
@@ -369,9 +370,11 @@ def naive_bayes_ratios(
 
 def custom_objects() -> dict[str, Any]:
     """The custom layers a saved embedlab model may hold, for `keras.saving.load_model`."""
+    from embedlab.models.initializers import initializer_classes
     from embedlab.models.layers import masked_mean_class
 
     return {
+        **initializer_classes(),
         "embedlab>MaskedMean": masked_mean_class(),
         "embedlab>HashedNgramBag": ngram_layer_class(),
         "embedlab>HashedNgramLinear": linear_layer_class(),

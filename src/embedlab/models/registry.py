@@ -38,6 +38,7 @@ import numpy as np
 
 from embedlab._keras import import_keras
 from embedlab.errors import ModelConfigError
+from embedlab.models import initializers
 
 MODES: tuple[str, ...] = ("rand", "static", "nonstatic", "multichannel")
 PRETRAINED_MODES: tuple[str, ...] = ("static", "nonstatic", "multichannel")
@@ -70,6 +71,7 @@ MODEL_OPTIONS: dict[str, ModelOption] = {
         ModelOption("ngrams", "sets the longest hashed n-gram of", "has no n-gram table"),
         ModelOption("naive_bayes", "weights the n-grams of", "has no such features"),
         ModelOption("edge_padding", "pads the convolutions of", "has none"),
+        ModelOption("num_filters", "sets the feature maps per window of", "has no convolutions"),
         ModelOption(
             "char_ngrams",
             "hashes words' character n-grams into the table of",
@@ -422,9 +424,9 @@ def build_model(config: ModelConfig, embedding_matrix: np.ndarray | None = None)
     def embedding(name: str, trainable: bool, weights: np.ndarray | None) -> Any:
         scale = config.embedding_scale
         initializer = (
-            "uniform"  # Keras' default, U[-0.05, 0.05]
+            initializers.uniform()  # Keras' default, U[-0.05, 0.05]
             if weights is not None or scale is None
-            else keras.initializers.RandomUniform(-scale, scale)
+            else initializers.uniform(-scale, scale)
         )
         return keras.layers.Embedding(
             config.vocab_size,
@@ -458,15 +460,27 @@ def build_model(config: ModelConfig, embedding_matrix: np.ndarray | None = None)
     constraint = keras.constraints.MaxNorm(config.max_norm) if config.max_norm else None
     if config.multi_label:
         output = keras.layers.Dense(
-            config.n_classes, activation="sigmoid", kernel_constraint=constraint, name="output"
+            config.n_classes,
+            activation="sigmoid",
+            kernel_initializer=initializers.glorot_uniform(),
+            kernel_constraint=constraint,
+            name="output",
         )(features)
     elif config.n_classes == 2:
         output = keras.layers.Dense(
-            1, activation="sigmoid", kernel_constraint=constraint, name="output"
+            1,
+            activation="sigmoid",
+            kernel_initializer=initializers.glorot_uniform(),
+            kernel_constraint=constraint,
+            name="output",
         )(features)
     else:
         output = keras.layers.Dense(
-            config.n_classes, activation="softmax", kernel_constraint=constraint, name="output"
+            config.n_classes,
+            activation="softmax",
+            kernel_initializer=initializers.glorot_uniform(),
+            kernel_constraint=constraint,
+            name="output",
         )(features)
     return keras.Model(ids, output, name=f"{config.model}_{config.mode}")
 

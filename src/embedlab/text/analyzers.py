@@ -31,6 +31,7 @@ import base64
 import functools
 import io
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
@@ -60,6 +61,8 @@ CONTENT_TAGS = frozenset(
 )
 logger = logging.getLogger("embedlab")
 _HANGUL = ((0xAC00, 0xD7A3), (0x1100, 0x11FF), (0x3130, 0x318F))
+_HANGUL_CHARS = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _HANGUL) + "]")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")  # never letters
 
 
 class AnalyzerError(EmbedlabError, ValueError):
@@ -359,11 +362,6 @@ def analyzer_from_config(config: Any, state: Any = None, *, source: str) -> Anal
     return analyzer
 
 
-def _is_hangul(char: str) -> bool:
-    code = ord(char)
-    return any(low <= code <= high for low, high in _HANGUL)
-
-
 def hangul_count(texts: Iterable[str], *, sample: int = 2000) -> tuple[int, int]:
     """How many of the first `sample` texts are mostly Hangul, and how many were read.
 
@@ -381,10 +379,11 @@ def hangul_count(texts: Iterable[str], *, sample: int = 2000) -> tuple[int, int]
 
 def hangul_fraction(text: str) -> float:
     """The share of a text's letters that are Hangul (0.0 without letters)."""
-    letters = [char for char in text if char.isalpha()]
-    if not letters:
-        return 0.0
-    return sum(map(_is_hangul, letters)) / len(letters)
+    hangul = len(_HANGUL_CHARS.findall(text))
+    if not hangul:
+        return 0.0  # no Hangul letter (or none at all): no need to count the others
+    letters = sum(char.isalpha() for char in _NOT_LETTERS.sub("", text))
+    return hangul / letters
 
 
 def suggest_analyzer(texts: Iterable[str], *, sample: int = 2000) -> tuple[str, str]:
