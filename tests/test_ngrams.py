@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 
 from embedlab.classify.classifier import TextClassifier
-from embedlab.models.ngrams import PRIME, linear_layer_class, ngram_layer_class
+from embedlab.models.ngrams import (
+    PRIME,
+    hashed_ngram_codes,
+    linear_layer_class,
+    ngram_layer_class,
+)
 from embedlab.models.registry import ModelConfig, build_model
 
 keras = pytest.importorskip("keras")
@@ -260,3 +265,20 @@ def test_wide_with_char_ngrams_saves_and_loads_with_the_same_predictions(tmp_pat
     loaded = TextClassifier.load(tmp_path / "model")
     assert loaded.config == clf.config
     np.testing.assert_allclose(loaded.predict_proba(texts), clf.predict_proba(texts), rtol=1e-6)
+
+
+def test_numpy_and_the_graph_hash_ngrams_alike():
+    """The naive-Bayes counts (NumPy, at fit time) see the buckets the layers see."""
+    rng = np.random.default_rng(0)
+    ids = rng.integers(0, 3_000_000, size=(16, 12)).astype(np.int32)  # products wrap in int32
+    ids[:, 8:] = 0
+    table = rng.integers(-1, 2**20, size=(3_000_000, 4)).astype(np.int32)
+    in_numpy = hashed_ngram_codes(ids, 3, 2**20, char_table=table)
+    in_graph = hashed_ngram_codes(
+        keras.ops.convert_to_tensor(ids), 3, 2**20, char_table=keras.ops.convert_to_tensor(table)
+    )
+    assert len(in_numpy) == len(in_graph) == 4
+    for (code, valid), (graph_code, graph_valid) in zip(in_numpy, in_graph, strict=True):
+        assert isinstance(code, np.ndarray)
+        np.testing.assert_array_equal(code, np.asarray(graph_code))
+        np.testing.assert_array_equal(valid, np.asarray(graph_valid))

@@ -194,6 +194,20 @@ def ngram_layer_class() -> Any:
     return HashedNgramBag
 
 
+class _NumpyOps:
+    """The few `keras.ops` that `hashed_ngram_codes` uses, in NumPy."""
+
+    cast = staticmethod(lambda x, dtype: np.asarray(x).astype(dtype))
+    greater = staticmethod(np.greater)
+    greater_equal = staticmethod(np.greater_equal)
+    mod = staticmethod(np.mod)
+    maximum = staticmethod(np.maximum)
+    take = staticmethod(np.take)
+    expand_dims = staticmethod(np.expand_dims)
+    reshape = staticmethod(np.reshape)
+    shape = staticmethod(np.shape)
+
+
 def hashed_ngram_codes(
     ids: Any, max_n: int, buckets: int, *, min_n: int = 1, char_table: Any = None
 ) -> list[tuple[Any, Any]]:
@@ -205,13 +219,17 @@ def hashed_ngram_codes(
     that many). The only place where embedlab hashes word n-grams.
 
     Args:
-        ids: int ``(batch, length)``, 0 padding (a tensor or a NumPy array).
+        ids: int ``(batch, length)``, 0 padding (a tensor, or a NumPy array:
+            then NumPy computes the same codes).
         max_n: int. Longest word n-gram. buckets: int. Rows of the hashed table.
         min_n: int. Shortest word n-gram (1 or 2).
         char_table: int ``(vocab_size, width)`` or None. Each word id's
             character n-gram buckets (`char_ngram_table`), -1 for none.
     """
-    ops = import_keras().ops
+    # NumPy input (the naive-Bayes counts at fit time) is hashed by NumPy: the
+    # same int32 arithmetic, wrapping alike, without a backend op (and, on
+    # JAX, a compile) per chunk shape
+    ops = _NumpyOps if isinstance(ids, np.ndarray) else import_keras().ops
     ids = ops.cast(ids, "int32")
     valid = ops.cast(ops.greater(ids, 0), "float32")
     length = ids.shape[1]
