@@ -229,7 +229,7 @@ def hashed_ngram_codes(
     # NumPy input (the naive-Bayes counts at fit time) is hashed by NumPy: the
     # same int32 arithmetic, wrapping alike, without a backend op (and, on
     # JAX, a compile) per chunk shape
-    ops = _NumpyOps if isinstance(ids, np.ndarray) else import_keras().ops
+    ops: Any = _NumpyOps if isinstance(ids, np.ndarray) else import_keras().ops
     ids = ops.cast(ids, "int32")
     valid = ops.cast(ops.greater(ids, 0), "float32")
     length = ids.shape[1]
