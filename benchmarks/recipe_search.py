@@ -111,6 +111,10 @@ CANDIDATES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         {"model": "cnn", "mode": "nonstatic", **GLOVE, "learning_rate": 2e-3},
         {**_FIT, "patience": 1},
     ),
+    "cnn50-nonstatic-lr2e-3": (
+        {"model": "cnn", "mode": "nonstatic", **GLOVE, "num_filters": 50, "learning_rate": 2e-3},
+        _FIT,
+    ),
     "cnn50-nonstatic-p1": (
         {"model": "cnn", "mode": "nonstatic", **GLOVE, "num_filters": 50},
         {**_FIT, "patience": 1},
@@ -153,6 +157,8 @@ ENSEMBLES: tuple[tuple[str, ...], ...] = (
     ("nbwide-all3-v2", "cnn50-nonstatic"),
     ("nbwide-all3-v2", "cnn50-nonstatic-p1"),
     ("nbwide-all3-v2", "cnn-nonstatic-p1"),
+    ("nbwide-all3-v2", "cnn50-nonstatic-lr2e-3"),
+    ("wide-small-all3-v2", "cnn50-nonstatic-lr2e-3"),
     ("nbwide-all3-v2", "cnn-nonstatic-lr2e-3-p1"),
     ("wide-small-all3-v2", "cnn-nonstatic-p1"),
     ("wide-small-all3-v2", "cnn-nonstatic-lr2e-3-p1"),
