@@ -57,7 +57,9 @@ _NB_WIDE: dict[str, Any] = {
     "learning_rate": 0.01,
     "epochs": 8,
 }
+DEFAULT: list[dict[str, Any]] = []  # the recipe: `TextClassifier()` decides its members
 CANDIDATES: dict[str, list[dict[str, Any]]] = {
+    "default": DEFAULT,
     "nb-wide-whitespace": [{**_NB_WIDE, "analyzer": "whitespace"}],
     "nb-wide-kiwi": [{**_NB_WIDE, "analyzer": "kiwi"}],
     "nb-wide-kiwi-chars": [{**_NB_WIDE, "analyzer": "kiwi", "char_ngrams": (1, 3)}],
@@ -73,7 +75,6 @@ CANDIDATES: dict[str, list[dict[str, Any]]] = {
         }
     ],
 }
-DEFAULT: list[dict[str, Any]] = []  # the recipe: `TextClassifier()` decides its members
 BEST_NAME = "nb-wide-kiwi-chars"
 BEST: list[dict[str, Any]] = CANDIDATES[BEST_NAME]
 PATIENCE = 2
@@ -228,6 +229,39 @@ PEERS: dict[str, tuple[str, Peer]] = {
 }
 
 
+ANALYZERS = ("whitespace", "kiwi", "subword")
+
+
+def tokenise_all(texts: list[str]) -> tuple[dict[str, Any], dict[str, float]]:
+    """The documents each peer reads, by `PEERS` source, and each analyzer's texts per second.
+
+    Returns:
+        ``(tokens, rates)``: ``tokens["text"]`` the raw texts,
+        ``tokens[spec]`` their token lists under analyzer ``spec`` (whitespace,
+        kiwi); ``rates[spec]`` texts per second of each of `ANALYZERS`
+        (printed as they are measured).
+    """
+    tokens: dict[str, Any] = {"text": texts}
+    rates: dict[str, float] = {}
+    for spec in ANALYZERS:
+        analysed, rates[spec] = analyse(texts, spec)
+        print(f"  {spec}: {rates[spec]:,.0f} texts/s", flush=True)
+        if spec != "subword":
+            tokens[spec] = analysed
+    return tokens, rates
+
+
+def run_peer(
+    name: str, tokens: dict[str, Any], labels: np.ndarray, train: np.ndarray, test: np.ndarray
+) -> tuple[float, float]:
+    """``(accuracy, seconds)`` of peer `name` trained on `train`, scored on `test`."""
+    source, peer = PEERS[name]
+    docs = tokens[source]
+    start = time.perf_counter()
+    prob = peer([docs[i] for i in train], labels[train], [docs[i] for i in test])
+    return _accuracy(prob, labels[test]), time.perf_counter() - start
+
+
 # ------------------------------------------------------------------ embedlab
 def run_embedlab(
     members: list[dict[str, Any]],
@@ -373,21 +407,12 @@ def _report(
     systems: dict[str, list[dict[str, Any]]],
     scored_on: str,
 ) -> int:
-    tokens: dict[str, Any] = {"text": texts}
     print("tokenising throughput (all reviews):")
-    for spec in ("whitespace", "kiwi", "subword"):
-        analysed, rate = analyse(texts, spec)
-        print(f"  {spec}: {rate:,.0f} texts/s", flush=True)
-        if spec != "subword":
-            tokens[spec] = analysed
+    tokens, _ = tokenise_all(texts)
     rows: list[tuple[str, float, float]] = []
     y = labels
     for name in args.peers:
-        source, peer = PEERS[name]
-        docs = tokens[source]
-        start = time.perf_counter()
-        prob = peer([docs[i] for i in train], y[train], [docs[i] for i in test])
-        rows.append((name, _accuracy(prob, y[test]), time.perf_counter() - start))
+        rows.append((name, *run_peer(name, tokens, labels, train, test)))
         print(f"  {name}: {rows[-1][1]:.4f} ({rows[-1][2]:.0f} s)", flush=True)
     chosen = args.candidates or list(systems)
     # embedlab trains on `train` minus its dev part and stops on the dev part
