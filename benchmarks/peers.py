@@ -1,7 +1,7 @@
 """embedlab against the strong linear peers (TF-IDF + LR, NBSVM-bi, fastText).
 
 On MR, SST-2, TREC and IMDB; issues 5 and 14's targets, run on the same
-splits in one script:
+splits in one script (NSMC, Korean, below):
 
 - ``cnn-rand``: Kim (2014)'s CNN with embeddings learned from scratch
   (windows 3,4,5 x 100 maps, dropout 0.5, max-norm 3, Adadelta, batch 50,
@@ -36,6 +36,15 @@ and the report prints them as a ratio to fastText's (target <= 10x) and the
 process's peak RSS (run ``--systems default`` alone for its own figure;
 target < 2 GB on IMDB).
 
+NSMC (issue 15; ``--datasets NSMC``) is the Korean movie-review benchmark of
+``benchmarks/nsmc.py``, whose split and peers it reuses: one seeded stratified
+39,997 / 10,000 split of ``NSMC/ratings_test.txt``; the peers are TF-IDF + LR
+on whitespace words, kiwi morphemes and characters, NBSVM on morphemes and
+fastText on morphemes (``--systems`` names ``tfidf-lr``, ``nbsvm`` and
+``fasttext`` select them, or their own names), beside ``default``. It also
+prints each analyzer's tokenising throughput, and is skipped, with a message,
+when the file is absent.
+
     python benchmarks/peers.py                         # everything (hours on 2 cores)
     python benchmarks/peers.py --datasets MR,TREC --folds 3 --systems cnn-rand
     python benchmarks/peers.py --datasets SST-2 --json sst2.json
@@ -66,7 +75,7 @@ from embedlab.data import Dataset, kfold_indices, read_dataset, train_test_split
 from embedlab.text.tokenizer import text_to_word_sequence  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-DATASETS = ("MR", "SST-2", "TREC", "IMDB")
+DATASETS = ("MR", "SST-2", "TREC", "IMDB", "NSMC")
 SYSTEMS = ("tfidf-lr", "nbsvm", "fasttext", "cnn-rand", "default")
 PEERS = ("tfidf-lr", "nbsvm", "fasttext")
 VECTORS = "glove-6B-50d"
@@ -396,6 +405,67 @@ def system_runner(system: str, dataset: str, args: argparse.Namespace) -> Callab
     raise SystemExit(f"unknown system {system!r}; choose from {', '.join(SYSTEMS)}")
 
 
+# --------------------------------------------------------------------- NSMC
+# peers.py's system names -> nsmc.py's peers that stand for them on NSMC
+NSMC_SYSTEMS: dict[str, tuple[str, ...]] = {
+    "tfidf-lr": ("tfidf-words", "tfidf-morphemes", "tfidf-chars"),
+    "nbsvm": ("nbsvm-morphemes",),
+    "fasttext": ("fasttext-morphemes",),
+}
+
+
+def run_nsmc(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """NSMC's rows: `nsmc.PEERS` and ``default`` on `nsmc.nsmc_split`, in one run.
+
+    Empty (with a message) when ``NSMC/ratings_test.txt`` is absent.
+    """
+    import nsmc  # benchmarks/nsmc.py, beside this script
+
+    path = DATA / "NSMC" / "ratings_test.txt"
+    if not path.is_file():
+        print(f"NSMC: {path} not found; skipped", flush=True)
+        return []
+    wanted = args.systems.split(",")
+    peers = [
+        peer
+        for peer in nsmc.PEERS
+        if peer in wanted or any(peer in NSMC_SYSTEMS.get(s, ()) for s in wanted)
+    ]
+    texts, labels, dropped = nsmc.load_nsmc(path)
+    train, test = nsmc.nsmc_split(labels, seed=args.seed)
+    print(
+        f"NSMC: {len(texts)} reviews ({dropped} empty dropped), train {len(train)}, "
+        f"test {len(test)}, seed {args.seed}; tokenising throughput (all reviews):",
+        flush=True,
+    )
+    tokens, _ = nsmc.tokenise_all(texts)
+    rows = []
+    for peer in peers:
+        accuracy, seconds = nsmc.run_peer(peer, tokens, labels, train, test)
+        rows.append(_nsmc_row(peer, {"accuracy": accuracy, "train_seconds": seconds}))
+    if "default" in wanted:
+        y = [str(v) for v in labels]
+        split = Split(
+            Dataset([texts[i] for i in train], [y[i] for i in train], [str(path)]),
+            Dataset([texts[i] for i in test], [y[i] for i in test], [str(path)]),
+        )
+        rows.append(_nsmc_row("default", run_default(split, args)))
+    return rows
+
+
+def _nsmc_row(system: str, result: Result) -> dict[str, Any]:
+    print(f"NSMC {system}: {100 * result['accuracy']:.2f}", flush=True)
+    return {
+        "dataset": "NSMC",
+        "system": system,
+        "std": 0.0,
+        "epoch_seconds": result.get("epoch_seconds", result["train_seconds"]),
+        "runs": 1,
+        "accuracies": [result["accuracy"]],
+        **result,
+    }
+
+
 # --------------------------------------------------------------------- main
 def report(rows: list[dict[str, Any]]) -> None:
     print("\n| dataset | system | accuracy % | std | s/epoch | train s | runs |")
@@ -413,12 +483,16 @@ def report(rows: list[dict[str, Any]]) -> None:
         if "default" not in by:
             continue
         best = by["default"]["accuracy"]
-        if all(p in by for p in PEERS):
-            verdict = "beats" if all(best > by[p]["accuracy"] for p in PEERS) else "does NOT beat"
-            peers = ", ".join(f"{p} {100 * by[p]['accuracy']:.1f}" for p in PEERS)
+        peer_names = [p for s in PEERS for p in NSMC_SYSTEMS[s]] if dataset == "NSMC" else PEERS
+        if all(p in by for p in peer_names):
+            verdict = (
+                "beats" if all(best > by[p]["accuracy"] for p in peer_names) else "does NOT beat"
+            )
+            peers = ", ".join(f"{p} {100 * by[p]['accuracy']:.1f}" for p in peer_names)
             print(f"{dataset}: default {100 * best:.1f} {verdict} every peer ({peers})")
         default_s = by["default"].get("train_seconds")
-        fasttext_s = by["fasttext"].get("train_seconds") if "fasttext" in by else None
+        fasttext = "fasttext-morphemes" if dataset == "NSMC" else "fasttext"
+        fasttext_s = by[fasttext].get("train_seconds") if fasttext in by else None
         if default_s and fasttext_s:
             print(
                 f"{dataset}: default trains in {default_s:.1f} s per split, "
@@ -473,12 +547,15 @@ def main() -> int:
         if args.json:
             write_text(args.json, json.dumps(rows, indent=1) + "\n")
         return 0
-    if not DATA.is_dir():
+    if not DATA.is_dir() and args.datasets != "NSMC":  # NSMC says itself that it is missing
         print(f"{DATA} not found: this benchmark needs ../shared/data", file=sys.stderr)
         return 1
 
     rows = []
     for dataset in args.datasets.split(","):
+        if dataset == "NSMC":
+            rows.extend(run_nsmc(args))
+            continue
         parts = splits(dataset, args.folds, args.seed)[: args.max_folds]
         for system in args.systems.split(","):
             if system == "cnn-rand" and dataset not in ("MR", "TREC"):

@@ -116,6 +116,42 @@ def test_default_learns_multi_label_sets(tmp_path):
     assert loaded.predict(texts[250:]) == clf.predict(texts[250:])
 
 
+def make_korean(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
+    """Short Korean reviews: a subject with a particle, an adverb, a good or bad predicate."""
+    rng = np.random.default_rng(seed)
+    subjects = ["영화가", "영화는", "배우들 연기가", "스토리는", "이 작품은", "결말이"]
+    adverbs = ["정말", "너무", "진짜", "좀", "아주"]
+    good = ["재밌었어요", "감동적이다", "훌륭해요", "최고였음", "좋았습니다"]
+    bad = ["지루했어요", "실망스럽다", "별로였다", "최악이었음", "아까워요"]
+    texts, labels = [], []
+    for i in range(n):
+        positive = i % 2 == 0
+        predicate = rng.choice(good if positive else bad)
+        texts.append(f"{rng.choice(subjects)} {rng.choice(adverbs)} {predicate}")
+        labels.append("pos" if positive else "neg")
+    return texts, labels
+
+
+@pytest.mark.slow
+def test_default_on_korean_is_one_linear_model_of_morphemes(tmp_path, caplog):
+    pytest.importorskip("kiwipiepy")
+    texts, labels = make_korean(240)
+    with caplog.at_level("INFO", logger="embedlab"):
+        clf = TextClassifier(seed=0).fit(texts[:200], labels[:200], verbose=0)
+    assert "Hangul" in caplog.text and clf.tokenizer.analyzer.name == "kiwi"
+    (member,) = clf.config.members  # no English GloVe member
+    assert (member.model, member.config["ngrams"], tuple(member.config["char_ngrams"])) == (
+        "wide",
+        3,
+        (1, 3),
+    )
+    assert clf.score(texts[200:], labels[200:]) >= 0.9
+    clf.save(tmp_path / "run")
+    loaded = TextClassifier.load(tmp_path / "run")
+    probe = texts[200:] + ["ㅋㅋㅋㅋ", "최악의 movie 돈아까움!!"]
+    np.testing.assert_allclose(loaded.predict_proba(probe), clf.predict_proba(probe), rtol=1e-6)
+
+
 def test_a_single_model_is_still_saved_as_version_2_and_read_as_version_3(tmp_path, sentiment):
     texts, labels = sentiment
     clf = TextClassifier("average", embedding_dim=4).fit(texts, labels, epochs=1, verbose=0)

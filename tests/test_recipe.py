@@ -46,6 +46,13 @@ def test_long_documents_and_hangul_get_the_linear_model_alone():
     )
     assert models(korean) == ["wide"] and korean.members[0].params["char_ngrams"] == (1, 3)
     assert any("Hangul" in reason for reason in korean.reasons)
+    # morphemes are shorter than words: 1-3 grams of them, learnt more slowly than English words
+    english = plan(SHORT, ["pos", "neg"] * 10, multi_label=False, params={})
+    wide, english_wide = korean.members[0].params, english.members[0].params
+    assert wide["ngrams"] == 3 and english_wide["ngrams"] == 2
+    assert wide["learning_rate"] < english_wide["learning_rate"]
+    assert korean.members[0].fit == english.members[0].fit  # fixed epochs on every text
+    TextClassifier(**wide)  # a valid configuration: checked here
 
 
 def test_multi_label_stops_early_on_the_dev_split():
