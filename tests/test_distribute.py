@@ -86,3 +86,26 @@ def test_cli_train_data_parallel_records_the_devices(tmp_path):
     )
     assert odd.returncode == 2 and "Traceback" not in odd.stderr
     assert "multiple of 2. Received: batch_size=25" in odd.stderr
+
+
+DEV_SCRIPT = textwrap.dedent(
+    """
+    import json
+    from conftest import make_sentiment
+    from embedlab.classify.classifier import TextClassifier
+    from embedlab.deploy.distribute import fit_data_parallel
+
+    texts, labels = make_sentiment(313)  # 312 kept for 2 devices: a dev split of 31
+    clf = TextClassifier("average", embedding_dim=8, batch_size=16, seed=0)
+    fit_data_parallel(clf, texts, labels, epochs=3, validation_split=0.1, patience=1, verbose=0)
+    print(json.dumps({"dev": len(clf.validation_indices), "val_loss": clf.history["val_loss"]}))
+    """
+)
+
+
+@pytest.mark.slow
+def test_data_parallel_with_a_dev_split_that_does_not_split_over_the_devices(tmp_path):
+    out = run_with_two_host_devices("-c", DEV_SCRIPT, cwd=tmp_path)
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    assert report["dev"] % 2 == 1  # odd: the dev batch is trimmed to 30, not refused
+    assert report["val_loss"] and all(v == v for v in report["val_loss"])  # finite losses

@@ -37,6 +37,7 @@ from embedlab.classify.training import (
     epoch_timer,
     full_batches,
     one_batch,
+    shard_count,
     stop_on_nonfinite,
 )
 from embedlab.data import Label, label_set
@@ -635,6 +636,11 @@ class TextClassifier(EstimatorMixin):
         if stopper is not None:
             callbacks.append(stopper)
         x, y, sample_weight = full_batches(x, y, sample_weight, self.batch_size)
+        shards = shard_count()
+        if validation is not None and shards > 1 and len(validation[0]) % shards:
+            keep = len(validation[0]) - len(validation[0]) % shards  # each batch splits evenly
+            logger.info("data parallel: the dev set keeps %d of %d texts", keep, len(validation[0]))
+            validation = (validation[0][:keep], validation[1][:keep])
         history = self.keras_model.fit(
             x,
             y,

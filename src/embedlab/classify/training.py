@@ -156,6 +156,18 @@ def full_batches(
     )
 
 
+def shard_count() -> int:
+    """How many devices each batch is split over: 1 unless a Keras distribution is active.
+
+    Under ``keras.distribution.DataParallel`` (`embedlab.deploy.distribute`)
+    every batch, the dev set's too, must split evenly over the devices.
+    """
+    keras = import_keras()
+    distribution = keras.distribution.distribution()
+    mesh = getattr(distribution, "device_mesh", None)
+    return 1 if mesh is None else int(np.asarray(mesh.devices).size)
+
+
 def one_batch(n_texts: int, sequence_length: int = 1) -> int | None:
     """The validation batch size: the whole dev set when it is small, else Keras' default.
 

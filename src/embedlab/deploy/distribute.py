@@ -10,7 +10,9 @@ model loads back on one device).
 Each global batch must split evenly over the devices, the last (partial)
 batch included, so `fit_data_parallel` checks that ``batch_size`` is a
 multiple of the device count and drops at most ``n_devices - 1`` training
-examples (logged) so that the training set is a multiple too.
+examples (logged) so that the training set is a multiple too; a dev split
+(``validation_split``) is evaluated on its first multiple of the device
+count (`TextClassifier` trims it under any Keras distribution).
 
 On a CPU, ``XLA_FLAGS=--xla_force_host_platform_device_count=N`` (set before
 JAX starts) gives N host devices to try it on.
