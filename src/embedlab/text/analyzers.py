@@ -62,7 +62,6 @@ CONTENT_TAGS = frozenset(
 logger = logging.getLogger("embedlab")
 _HANGUL = ((0xAC00, 0xD7A3), (0x1100, 0x11FF), (0x3130, 0x318F))
 _HANGUL_CHARS = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _HANGUL) + "]")
-_NOT_LETTERS = re.compile(r"[\W\d_]+")  # never letters
 
 
 class AnalyzerError(EmbedlabError, ValueError):
@@ -379,10 +378,10 @@ def hangul_count(texts: Iterable[str], *, sample: int = 2000) -> tuple[int, int]
 
 def hangul_fraction(text: str) -> float:
     """The share of a text's letters that are Hangul (0.0 without letters)."""
-    hangul = len(_HANGUL_CHARS.findall(text))
+    hangul = sum(map(str.isalpha, _HANGUL_CHARS.findall(text)))  # Hangul letters
     if not hangul:
         return 0.0  # no Hangul letter (or none at all): no need to count the others
-    letters = sum(char.isalpha() for char in _NOT_LETTERS.sub("", text))
+    letters = sum(map(str.isalpha, text))
     return hangul / letters
 
 
