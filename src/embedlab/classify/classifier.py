@@ -31,13 +31,12 @@ from embedlab.classify.recipe import RECIPE_DECIDES
 from embedlab.classify.training import (
     ClassWeight,
     compute_class_weight,
+    dev_batches,
     dev_split,
     divergence_hints,
     early_stopping,
     epoch_timer,
     full_batches,
-    one_batch,
-    shard_count,
     stop_on_nonfinite,
 )
 from embedlab.data import Label, label_set
@@ -636,11 +635,9 @@ class TextClassifier(EstimatorMixin):
         if stopper is not None:
             callbacks.append(stopper)
         x, y, sample_weight = full_batches(x, y, sample_weight, self.batch_size)
-        shards = shard_count()
-        if validation is not None and shards > 1 and len(validation[0]) % shards:
-            keep = len(validation[0]) - len(validation[0]) % shards  # each batch splits evenly
-            logger.info("data parallel: the dev set keeps %d of %d texts", keep, len(validation[0]))
-            validation = (validation[0][:keep], validation[1][:keep])
+        validation_batch_size = None
+        if validation is not None:
+            validation, validation_batch_size = dev_batches(*validation)
         history = self.keras_model.fit(
             x,
             y,
@@ -648,7 +645,7 @@ class TextClassifier(EstimatorMixin):
             epochs=epochs,
             batch_size=self.batch_size,
             validation_data=validation,
-            validation_batch_size=None if validation is None else one_batch(*validation[0].shape),
+            validation_batch_size=validation_batch_size,
             callbacks=callbacks,
             verbose=verbose,
         )

@@ -6,7 +6,7 @@
   listed classes their weight and the others 1.
 - The dev split is stratified and seeded (`embedlab.data.train_test_split`),
   unlike Keras' ``validation_split``, which takes the last rows unshuffled.
-- Batches all have one shape (`full_batches`, `one_batch`): on the JAX
+- Batches all have one shape (`full_batches`, `dev_batches`): on the JAX
   backend each new batch shape compiles the training (or evaluation) step
   again, 0.8-1.9 s on a CPU, so a last partial batch cost a second compile
   per model.
@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -23,6 +24,8 @@ import numpy as np
 from embedlab._keras import import_keras
 from embedlab.data import Dataset, Label, train_test_split
 from embedlab.errors import ModelConfigError
+
+logger = logging.getLogger("embedlab")
 
 ClassWeight = str | Mapping[str, float] | None
 """``"balanced"``, a dict label -> weight, or None (every class weighs 1)."""
@@ -178,6 +181,21 @@ def one_batch(n_texts: int, sequence_length: int = 1) -> int | None:
     if n_texts and n_texts * sequence_length <= VALIDATION_BATCH_TOKENS:
         return n_texts
     return None
+
+
+def dev_batches(x: np.ndarray, y: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray], int | None]:
+    """The dev set as Keras should evaluate it, and its batch size (`one_batch`).
+
+    Under a Keras distribution (`shard_count` > 1) every batch must split
+    evenly over the devices, so the dev set keeps its first multiple of the
+    device count (logged).
+    """
+    shards = shard_count()
+    if shards > 1 and len(x) % shards:
+        keep = len(x) - len(x) % shards
+        logger.info("data parallel: the dev set keeps %d of %d texts", keep, len(x))
+        x, y = x[:keep], y[:keep]
+    return (x, y), one_batch(*x.shape)
 
 
 def epoch_timer() -> Any:

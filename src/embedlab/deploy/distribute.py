@@ -7,12 +7,11 @@ examples and JAX all-reduces them. Nothing else changes: the same
 `TextClassifier`, the same ``fit`` and the same saved directory (a saved
 model loads back on one device).
 
-Each global batch must split evenly over the devices, the last (partial)
-batch included, so `fit_data_parallel` checks that ``batch_size`` is a
-multiple of the device count and drops at most ``n_devices - 1`` training
-examples (logged) so that the training set is a multiple too; a dev split
-(``validation_split``) is evaluated on its first multiple of the device
-count (`TextClassifier` trims it under any Keras distribution).
+Each global batch must split evenly over the devices, so
+`fit_data_parallel` checks that ``batch_size`` is a multiple of the device
+count; `TextClassifier` fills the last training batch with weightless copies
+(`embedlab.classify.training.full_batches`), and evaluates a dev split on its
+first multiple of the device count (`dev_batches`).
 
 On a CPU, ``XLA_FLAGS=--xla_force_host_platform_device_count=N`` (set before
 JAX starts) gives N host devices to try it on.
@@ -100,18 +99,8 @@ def fit_data_parallel(
         )
     if "validation_data" in fit_kwargs:
         raise ModelConfigError("`validation_data` is not supported with data-parallel training.")
-    texts, labels = list(texts), list(labels)
-    keep = len(texts) - len(texts) % n
-    if keep < len(texts):
-        logger.info(
-            "data parallel: dropped the last %d training texts so the %d left split over %d "
-            "devices",
-            len(texts) - keep,
-            keep,
-            n,
-        )
     distribution = keras.distribution.DataParallel(devices=available[:n])
     with distribution.scope():
-        clf.fit(texts[:keep], labels[:keep], **fit_kwargs)
+        clf.fit(texts, labels, **fit_kwargs)
     logger.info("data parallel: trained on %d devices", used_devices(clf))
     return clf
