@@ -3,6 +3,9 @@
 - `embedlab.classify.matrix`: `build_embedding_matrix` and its `Coverage` report;
 - `embedlab.classify.classifier`: `TextClassifier` (fit, predict, evaluate,
   save, load);
+- `embedlab.classify.labels`: single- and multi-label labels, targets and
+  the threshold's decisions;
+- `embedlab.classify.checks`: the checks of arguments and data where they enter;
 - `embedlab.classify.estimator`: the config contract (`get_params`,
   `get_config`, `from_config`) and the scikit-learn estimator API;
 - `embedlab.classify.training`: dev splits, class weights, early stopping;

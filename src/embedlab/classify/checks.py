@@ -5,7 +5,10 @@ accepted and trained to a NaN or useless model that was saved with exit code
 0. Every numeric option of `TextClassifier` and its `fit` is checked here
 against one table of rules, so the message always names the argument and
 the value received, in the style ``"`dropout` must be in [0, 1). Received:
-dropout=1.5"``.
+dropout=1.5"``. `check_options` checks the constructor's other arguments
+(names, choices, contradicting combinations), `check_fit_arguments` and
+`check_dev_split` those of `fit`, `check_texts` and `check_training_data` the
+texts and labels given, and the rest the labels of a split before training.
 """
 
 from __future__ import annotations
@@ -13,9 +16,15 @@ from __future__ import annotations
 import math
 import numbers
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from embedlab.classify.labels import (
+    check_threshold,
+    classes_of,
+    decide_multi_label,
+    normalise_labels,
+)
 from embedlab.data import Label
 from embedlab.errors import DataError, ModelConfigError
 
@@ -86,6 +95,134 @@ def check_numbers(**values: Any) -> None:
 
 NUMERIC_OPTIONS: frozenset[str] = frozenset(RULES) - {"epochs", "validation_split", "patience"}
 """The `RULES` that are `TextClassifier` constructor arguments (the rest are `fit`'s)."""
+
+
+def check_options(
+    options: Mapping[str, Any], *, constructor: Callable[..., Any]
+) -> tuple[int, int] | None:
+    """Check `TextClassifier`'s constructor arguments where they enter, in this order.
+
+    The numbers against `RULES` (`check_numbers`); with no `model` (the
+    recipe), that no argument the recipe decides (`RECIPE_DECIDES`) differs
+    from its default, else that `model` is registered and declares each
+    model option given; then `char_ngrams`, `analyzer` (an unknown name or a
+    missing package fails here), and the choices and combinations of the
+    rest.
+
+    Args:
+        options: mapping. Every constructor argument by name (its ``locals()``).
+        constructor: the constructor, whose defaults the recipe check reads.
+
+    Returns:
+        `char_ngrams` as the classifier keeps it (`check_char_ngrams`).
+
+    Raises:
+        ModelConfigError: naming the argument and the value received.
+    """
+    import inspect
+
+    from embedlab.classify.matrix import OOV_INITS
+    from embedlab.classify.recipe import RECIPE_DECIDES
+    from embedlab.classify.training import OPTIMIZERS
+    from embedlab.models.ngrams import check_char_ngrams
+    from embedlab.models.registry import MODEL_OPTIONS, check_model_options, model_defaults
+    from embedlab.text.analyzers import get_analyzer
+
+    check_numbers(**{k: v for k, v in options.items() if k in NUMERIC_OPTIONS})
+    model, mode = options["model"], options["mode"]
+    if model is None:
+        defaults = inspect.signature(constructor).parameters
+        given = [name for name in RECIPE_DECIDES if options[name] != defaults[name].default]
+        if given:
+            raise ModelConfigError(
+                f"With no `model` (the recommended configuration), the recipe decides "
+                f"`{given[0]}`. Leave it out, or name a model (e.g. model='cnn')."
+            )
+    else:
+        model_defaults(model)  # raises on an unknown name, listing the choices
+        check_model_options(model, **{name: options[name] for name in MODEL_OPTIONS})
+    try:
+        char_ngrams = check_char_ngrams(options["char_ngrams"])
+    except ValueError as error:
+        raise ModelConfigError(str(error)) from None
+    if options["analyzer"] is not None:
+        get_analyzer(options["analyzer"])
+    if options["embedding_scale"] is not None and mode != "rand":
+        raise ModelConfigError(
+            "`embedding_scale` sets the initial embeddings of mode 'rand'; mode "
+            f"{mode!r} starts from the vectors. Leave it out."
+        )
+    oov_init, optimizer = options["oov_init"], options["optimizer"]
+    if oov_init not in OOV_INITS:
+        raise ModelConfigError(f"`oov_init` must be one of {OOV_INITS}. Received: {oov_init!r}")
+    if optimizer not in OPTIMIZERS:
+        raise ModelConfigError(f"`optimizer` must be one of {OPTIMIZERS}. Received: {optimizer!r}")
+    maxlen, pretrained_vocab = options["maxlen"], options["pretrained_vocab"]
+    if maxlen is not None and maxlen < 1:
+        raise ModelConfigError(f"`maxlen` must be a positive integer. Received: maxlen={maxlen}")
+    if pretrained_vocab < 0:
+        raise ModelConfigError(
+            f"`pretrained_vocab` must be >= 0. Received: pretrained_vocab={pretrained_vocab}"
+        )
+    if pretrained_vocab and options["num_words"] is not None:
+        raise ModelConfigError(
+            "`pretrained_vocab` cannot be combined with `num_words`: ids at or above "
+            "num_words are never emitted."
+        )
+    if options["batch_size"] < 1:
+        raise ModelConfigError(
+            f"`batch_size` must be positive. Received: batch_size={options['batch_size']}"
+        )
+    check_threshold(options["threshold"])
+    return char_ngrams
+
+
+def check_lengths(texts: Sequence[str], labels: Sequence[Any]) -> None:
+    """Refuse `texts` and `labels` of different lengths (`DataError`, both lengths named)."""
+    if len(labels) != len(texts):
+        raise DataError(
+            f"`texts` and `labels` differ in length: {len(texts)} texts, {len(labels)} labels."
+        )
+
+
+def check_training_data(
+    texts: Sequence[str], labels: Sequence[Any], *, multi_label: bool | None
+) -> tuple[list[str], list[Label], bool]:
+    """The texts, their labels as str (lists of str) and whether they are multi-label.
+
+    Args:
+        texts: list of str. Training texts (`check_texts`).
+        labels: list. Their labels, one per text (lists of labels, multi-label).
+        multi_label: bool or None. The classifier's `multi_label`; None decides
+            from the labels (`embedlab.classify.labels.decide_multi_label`).
+
+    Raises:
+        DataError: for mismatched lengths or fewer than two classes.
+    """
+    texts = check_texts(texts)
+    check_lengths(texts, labels)
+    multi = decide_multi_label(labels, multi_label)
+    y_labels = normalise_labels(labels, multi_label=multi)
+    classes = classes_of(y_labels, multi_label=multi)
+    if len(classes) < 2:
+        raise DataError(
+            f"Training needs at least two classes; found only {classes!r}. Check the label column."
+        )
+    return texts, y_labels, multi
+
+
+def check_texts(texts: Sequence[str], what: str = "texts") -> list[str]:
+    """`texts` as a list, refusing one str or an item that is not a str (named by position)."""
+    if isinstance(texts, str):
+        raise TypeError(f"`{what}` must be a list of strings, not one string. Wrap it: [{what}].")
+    out = list(texts)
+    for i, text in enumerate(out):
+        if not isinstance(text, str):
+            raise TypeError(
+                f"`{what}` must hold strings. Received: {what}[{i}] of type {type(text).__name__}"
+            )
+    return out
+
 
 MIN_DEV_FOR_PATIENCE = 10
 """Fewer dev texts than this make early stopping follow noise: a warning says so."""

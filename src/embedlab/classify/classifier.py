@@ -13,46 +13,52 @@ import numpy as np
 from embedlab._keras import import_keras
 from embedlab.classify import saving
 from embedlab.classify.checks import (
-    NUMERIC_OPTIONS,
     check_dev_split,
     check_fit_arguments,
+    check_lengths,
     check_numbers,
+    check_options,
+    check_texts,
+    check_training_data,
 )
 from embedlab.classify.ensemble import EnsembleConfig, fit_ensemble
 from embedlab.classify.estimator import EstimatorMixin
+from embedlab.classify.labels import (
+    DEFAULT_THRESHOLD,
+    classes_of,
+    labels_of,
+    normalise_labels,
+    resolve_threshold,
+    targets,
+)
 from embedlab.classify.matrix import (
-    OOV_INITS,
     Coverage,
     build_embedding_matrix,
-    vocabulary_with_clitics,
+    resolve_vectors,
+    vectors_dim,
 )
 from embedlab.classify.metrics import classification_report, multilabel_report
-from embedlab.classify.recipe import RECIPE_DECIDES
 from embedlab.classify.training import (
     ClassWeight,
-    compute_class_weight,
-    dev_batches,
+    compile_model,
     dev_split,
     divergence_hints,
-    early_stopping,
-    epoch_timer,
-    full_batches,
-    stop_on_nonfinite,
+    sample_weights,
+    train_model,
 )
-from embedlab.data import Label, label_set
+from embedlab.data import Label
 from embedlab.errors import DataError, EmbedlabError, ModelConfigError, SavedFileError
-from embedlab.models.ngrams import char_ngram_table, check_char_ngrams
+from embedlab.models.ngrams import char_ngram_table
 from embedlab.models.registry import (
     MODEL_OPTIONS,
     PRETRAINED_MODES,
     ModelConfig,
     adapt_model,
     build_model,
-    check_model_options,
     min_sequence_length,
     model_defaults,
 )
-from embedlab.text.analyzers import get_analyzer, suggest_analyzer
+from embedlab.text.analyzers import suggest_analyzer
 from embedlab.text.tokenizer import Tokenizer, pad_sequences
 
 if TYPE_CHECKING:
@@ -60,23 +66,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("embedlab")
 
-OPTIMIZERS: tuple[str, ...] = ("adam", "adadelta", "rmsprop", "sgd")
 MAXLEN_PERCENTILE = 99
 DEFAULT_EMBEDDING_DIM = 100
-DEFAULT_THRESHOLD = 0.5
 DEFAULT_EPOCHS = 10
-
-
-def _check_texts(texts: Sequence[str], what: str = "texts") -> list[str]:
-    if isinstance(texts, str):
-        raise TypeError(f"`{what}` must be a list of strings, not one string. Wrap it: [{what}].")
-    out = list(texts)
-    for i, text in enumerate(out):
-        if not isinstance(text, str):
-            raise TypeError(
-                f"`{what}` must hold strings. Received: {what}[{i}] of type {type(text).__name__}"
-            )
-    return out
 
 
 class TextClassifier(EstimatorMixin):
@@ -216,55 +208,7 @@ class TextClassifier(EstimatorMixin):
         analyzer: str | None = None,
         char_ngrams: tuple[int, int] | None = None,
     ) -> None:
-        check_numbers(**{k: v for k, v in locals().items() if k in NUMERIC_OPTIONS})
-        if model is None:
-            _check_recipe_arguments(locals())
-        else:
-            model_defaults(model)  # raises on an unknown name, listing the choices
-            check_model_options(
-                model,
-                ngram_buckets=ngram_buckets,
-                ngrams=ngrams,
-                naive_bayes=naive_bayes,
-                edge_padding=edge_padding,
-                num_filters=num_filters,
-                char_ngrams=char_ngrams,
-            )
-        try:
-            char_ngrams = check_char_ngrams(char_ngrams)
-        except ValueError as error:
-            raise ModelConfigError(str(error)) from None
-        if analyzer is not None:
-            get_analyzer(analyzer)  # an unknown name or a missing package fails here
-        if embedding_scale is not None and mode != "rand":
-            raise ModelConfigError(
-                "`embedding_scale` sets the initial embeddings of mode 'rand'; mode "
-                f"{mode!r} starts from the vectors. Leave it out."
-            )
-        if oov_init not in OOV_INITS:
-            raise ModelConfigError(f"`oov_init` must be one of {OOV_INITS}. Received: {oov_init!r}")
-        if optimizer not in OPTIMIZERS:
-            raise ModelConfigError(
-                f"`optimizer` must be one of {OPTIMIZERS}. Received: {optimizer!r}"
-            )
-        if maxlen is not None and maxlen < 1:
-            raise ModelConfigError(
-                f"`maxlen` must be a positive integer. Received: maxlen={maxlen}"
-            )
-        if pretrained_vocab < 0:
-            raise ModelConfigError(
-                f"`pretrained_vocab` must be >= 0. Received: pretrained_vocab={pretrained_vocab}"
-            )
-        if pretrained_vocab and num_words is not None:
-            raise ModelConfigError(
-                "`pretrained_vocab` cannot be combined with `num_words`: ids at or above "
-                "num_words are never emitted."
-            )
-        if batch_size < 1:
-            raise ModelConfigError(
-                f"`batch_size` must be positive. Received: batch_size={batch_size}"
-            )
-        _check_threshold(threshold)
+        char_ngrams = check_options(locals(), constructor=TextClassifier.__init__)
         self.model_name = model
         self.mode = mode
         self.vectors = vectors
@@ -326,13 +270,15 @@ class TextClassifier(EstimatorMixin):
     ) -> TextClassifier:
         """Fit the tokenizer, build the embedding matrix and model, and train.
 
-        The steps, each a method below: check the data and decide the labels
-        (`_check_training_data`), hold out dev texts (`_hold_out_dev`), fit
-        the tokenizer (`_fit_tokenizer`), build the embedding matrix
-        (`_embedding_matrix`), build and compile the model (`_model_config`,
-        `build_model`, `_compile`), run the model's declared fit-time step
-        (`embedlab.models.registry.adapt_model`), train and record the
-        history (`_train`); the steps after the tokenizer are `_fit_model`,
+        The steps, each a method below or a function it calls: check the
+        data and decide the labels (`embedlab.classify.checks.check_training_data`),
+        hold out dev texts (`_hold_out_dev`), fit the tokenizer
+        (`_fit_tokenizer`), build the embedding matrix (`_embedding_matrix`),
+        build and compile the model (`_model_config`, `build_model`,
+        `embedlab.classify.training.compile_model`), run the model's declared
+        fit-time step (`embedlab.models.registry.adapt_model`), train and
+        record the history (`embedlab.classify.training.train_model`); the
+        steps after the tokenizer are `_fit_model`,
         which also fits each member of an ensemble on the ensemble's
         tokenizer. With ``model=None`` the recipe's ensemble is trained
         instead (`embedlab.classify.ensemble.fit_ensemble`; it holds out
@@ -371,7 +317,7 @@ class TextClassifier(EstimatorMixin):
         """
         keras = import_keras()
         check_numbers(epochs=epochs, validation_split=validation_split, patience=patience)
-        texts, y_labels, multi = self._check_training_data(texts, labels)
+        texts, y_labels, multi = check_training_data(texts, labels, multi_label=self.multi_label)
         check_fit_arguments(
             epochs=epochs,
             validation_data=validation_data,
@@ -383,7 +329,7 @@ class TextClassifier(EstimatorMixin):
             threshold=self.threshold,
             default_threshold=DEFAULT_THRESHOLD,
         )
-        self.labels = _classes(y_labels, multi)
+        self.labels = classes_of(y_labels, multi_label=multi)
         keras.utils.set_random_seed(self.seed)
         if self.model_name is None:
             fit_ensemble(
@@ -476,42 +422,39 @@ class TextClassifier(EstimatorMixin):
             )
             layer.char_table.assign(char_table)
         self.pretrained_matrix = matrix if self.mode == "nonstatic" else None  # for `inspect`
-        self._compile()
+        compile_model(
+            self.keras_model,
+            optimizer=self.optimizer,
+            learning_rate=self.learning_rate,
+            n_classes=self.config.n_classes,
+            multi_label=self.config.multi_label,
+        )
 
         x = self._pad(sequences)
         y = self._targets(y_labels)
         adapt_model(self.keras_model, self.config, x, y)  # the model's fit-time step, if any
-        self._train(
+        validation = None
+        if validation_data is not None:
+            val_texts, val_labels = validation_data
+            validation = (
+                self._encode(check_texts(val_texts, "validation texts")),
+                self._targets(normalise_labels(val_labels, multi_label=multi)),
+            )
+        self.history, self.best_epoch = train_model(
+            self.keras_model,
             x,
             y,
-            sample_weight=self._sample_weight(class_weight, self.labels, y_labels, y),
-            validation_data=validation_data,
+            sample_weight=sample_weights(class_weight, self.labels, y_labels, y),
+            validation=validation,
             epochs=epochs,
+            batch_size=self.batch_size,
             patience=patience,
             monitor=monitor,
+            hints=divergence_hints(self.config),
             verbose=verbose,
         )
 
     # --------------------------------------------------------- fit's steps
-    def _check_training_data(
-        self, texts: Sequence[str], labels: Sequence[Any]
-    ) -> tuple[list[str], list[Label], bool]:
-        """The texts, their labels as str (lists of str) and whether they are multi-label."""
-        texts = _check_texts(texts)
-        if len(texts) != len(labels):
-            raise DataError(
-                f"`texts` and `labels` differ in length: {len(texts)} texts, {len(labels)} labels."
-            )
-        multi = self._decide_multi_label(labels)
-        y_labels = _normalise_labels(labels, multi)
-        classes = _classes(y_labels, multi)
-        if len(classes) < 2:
-            raise DataError(
-                f"Training needs at least two classes; found only {classes!r}. "
-                "Check the label column."
-            )
-        return texts, y_labels, multi
-
     def _check_vectors_given(self) -> None:
         if self.mode in PRETRAINED_MODES and self.vectors is None:
             raise ModelConfigError(
@@ -555,7 +498,18 @@ class TextClassifier(EstimatorMixin):
         `pretrained_vocab` words and records ``self.coverage``.
         """
         if self.vectors is not None and self.mode in PRETRAINED_MODES:
-            vectors = self._resolve_vectors(tokenizer)
+            from embedlab.vectors import Vectors
+
+            if isinstance(self.vectors, Vectors):
+                self.vectors_name = self.vectors_name or "in-memory"
+            else:
+                self.vectors_name = str(self.vectors)
+            vectors = resolve_vectors(
+                self.vectors,
+                tokenizer,
+                pretrained_vocab=self.pretrained_vocab,
+                download=self.download_vectors,
+            )
             matrix, self.coverage = build_embedding_matrix(
                 tokenizer,
                 vectors,
@@ -596,74 +550,6 @@ class TextClassifier(EstimatorMixin):
             **fitted,
         )
 
-    def _sample_weight(
-        self, class_weight: ClassWeight, classes: list[str], y_labels: list[Label], y: np.ndarray
-    ) -> np.ndarray | None:
-        if class_weight is None:
-            return None
-        weights = compute_class_weight(class_weight, classes, [str(v) for v in y_labels])
-        logger.info(
-            "class weights: %s",
-            ", ".join(f"{c}={w:.3g}" for c, w in zip(classes, weights, strict=True)),
-        )
-        return np.asarray(weights[y], dtype=np.float32)
-
-    def _train(
-        self,
-        x: np.ndarray,
-        y: np.ndarray,
-        *,
-        sample_weight: np.ndarray | None,
-        validation_data: tuple[Sequence[str], Sequence[Any]] | None,
-        epochs: int,
-        patience: int | None,
-        monitor: str,
-        verbose: int | str,
-    ) -> None:
-        """Train the compiled model; record ``self.history`` and ``self.best_epoch``."""
-        assert self.config is not None
-        timer = epoch_timer()
-        callbacks: list[Any] = [timer, stop_on_nonfinite(divergence_hints(self.config))]
-        validation = None
-        if validation_data is not None:
-            val_texts, val_labels = validation_data
-            validation = (
-                self._encode(_check_texts(val_texts, "validation texts")),
-                self._targets(_normalise_labels(val_labels, self.config.multi_label)),
-            )
-        stopper = early_stopping(patience, monitor) if patience is not None else None
-        if stopper is not None:
-            callbacks.append(stopper)
-        x, y, sample_weight = full_batches(x, y, sample_weight, self.batch_size)
-        validation_batch_size = None
-        if validation is not None:
-            validation, validation_batch_size = dev_batches(*validation)
-        history = self.keras_model.fit(
-            x,
-            y,
-            sample_weight=sample_weight,
-            epochs=epochs,
-            batch_size=self.batch_size,
-            validation_data=validation,
-            validation_batch_size=validation_batch_size,
-            callbacks=callbacks,
-            verbose=verbose,
-        )
-        self.history = {k: [float(v) for v in vals] for k, vals in history.history.items()}
-        self.history["epoch_seconds"] = timer.seconds
-        self.best_epoch = None if stopper is None else int(stopper.best_epoch)
-
-    def _decide_multi_label(self, labels: Sequence[Any]) -> bool:
-        lists = [isinstance(label, list | tuple) for label in labels]
-        if self.multi_label is None:
-            return any(lists)
-        if not self.multi_label and any(lists):
-            raise DataError(
-                "The labels are lists (multi-label data) but multi_label=False; pass "
-                "multi_label=True or None, or give one label per text."
-            )
-        return self.multi_label
-
     def _default_maxlen(self, sequences: list[list[int]]) -> int:
         lengths = np.fromiter((len(s) for s in sequences), dtype=np.int64, count=len(sequences))
         maxlen = max(1, int(np.ceil(np.percentile(lengths, MAXLEN_PERCENTILE))))
@@ -672,50 +558,8 @@ class TextClassifier(EstimatorMixin):
         return max(maxlen, min_sequence_length(self.model_name))
 
     def _vectors_dim(self) -> int:
-        from embedlab.vectors import Vectors, load_vectors
-
-        if isinstance(self.vectors, Vectors):
-            return self.vectors.dim
         assert self.vectors is not None
-        return load_vectors(self.vectors, limit=1, download=self.download_vectors).dim
-
-    def _resolve_vectors(self, tokenizer: Tokenizer) -> Vectors:
-        """The vectors for `tokenizer`'s words, extending it by `pretrained_vocab` words."""
-        from embedlab.vectors import Vectors, load_vectors
-
-        if isinstance(self.vectors, Vectors):
-            self.vectors_name = self.vectors_name or "in-memory"
-            if self.pretrained_vocab:
-                tokenizer.extend_vocabulary(self.vectors.words[: self.pretrained_vocab])
-            return self.vectors
-        assert self.vectors is not None
-        self.vectors_name = str(self.vectors)
-        if self.pretrained_vocab:
-            head = load_vectors(
-                self.vectors, limit=self.pretrained_vocab, download=self.download_vectors
-            )
-            tokenizer.extend_vocabulary(head.words)
-        vocab = vocabulary_with_clitics(tokenizer.word_index)  # don't -> do, n't
-        return load_vectors(self.vectors, vocab=vocab, download=self.download_vectors)
-
-    def _compile(self) -> None:
-        keras = import_keras()
-        assert self.config is not None
-        kwargs = {} if self.learning_rate is None else {"learning_rate": self.learning_rate}
-        optimizer = {
-            "adam": keras.optimizers.Adam,
-            "adadelta": keras.optimizers.Adadelta,
-            "rmsprop": keras.optimizers.RMSprop,
-            "sgd": keras.optimizers.SGD,
-        }[self.optimizer]
-        if self.optimizer == "adadelta" and not kwargs:
-            kwargs = {"learning_rate": 1.0, "rho": 0.95, "epsilon": 1e-6}  # Kim 2014
-        loss = (
-            "binary_crossentropy"
-            if self.config.n_classes == 2 or self.config.multi_label
-            else "sparse_categorical_crossentropy"
-        )
-        self.keras_model.compile(optimizer=optimizer(**kwargs), loss=loss, metrics=["accuracy"])
+        return vectors_dim(self.vectors, download=self.download_vectors)
 
     # ----------------------------------------------------------- inference
     def _require_fitted(self) -> None:
@@ -738,20 +582,7 @@ class TextClassifier(EstimatorMixin):
         )
 
     def _targets(self, labels: Sequence[Label]) -> np.ndarray:
-        """Class ids ``(n,)``, or for multi-label a 0/1 float32 matrix ``(n, len(labels))``."""
-        index = {label: i for i, label in enumerate(self.labels)}
-        seen = {name for label in labels for name in label_set(label)}
-        unknown = sorted(seen - index.keys())
-        if unknown:
-            raise DataError(
-                f"Labels unseen in training: {unknown[:10]}. This classifier knows {self.labels}."
-            )
-        if not self._fitted_multi_label:
-            return np.array([index[label] for label in labels], dtype=np.int32)  # type: ignore[index]
-        y = np.zeros((len(labels), len(self.labels)), dtype=np.float32)
-        for row, label in enumerate(labels):
-            y[row, [index[name] for name in label]] = 1.0
-        return y
+        return targets(labels, self.labels, multi_label=self._fitted_multi_label)
 
     def predict_proba(self, texts: Sequence[str], *, batch_size: int = 256) -> np.ndarray:
         """Probabilities ``(len(texts), len(self.labels))``, columns in `labels` order.
@@ -760,7 +591,7 @@ class TextClassifier(EstimatorMixin):
         per-label probabilities.
         """
         self._require_fitted()
-        texts = _check_texts(texts)
+        texts = check_texts(texts)
         if not texts:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         out = np.asarray(
@@ -791,22 +622,17 @@ class TextClassifier(EstimatorMixin):
 
     def labels_of(self, proba: np.ndarray, *, threshold: float | None = None) -> list[Label]:
         """The labels `predict` gives for probabilities from `predict_proba`."""
-        cut = self._threshold(threshold)
-        if not self._fitted_multi_label:
-            return [self.labels[i] for i in proba.argmax(axis=1)]
-        chosen = proba >= cut
-        return [[self.labels[i] for i in np.flatnonzero(row)] for row in chosen]
+        return labels_of(
+            proba,
+            self.labels,
+            multi_label=self._fitted_multi_label,
+            threshold=self._threshold(threshold),
+        )
 
     def _threshold(self, threshold: float | None) -> float:
-        if threshold is None:
-            return self.threshold
-        if not self._fitted_multi_label:
-            raise ModelConfigError(
-                "`threshold` applies to multi-label classifiers; this one picks the most "
-                "probable of its labels. Leave `threshold` out."
-            )
-        _check_threshold(threshold)
-        return threshold
+        return resolve_threshold(
+            threshold, default=self.threshold, multi_label=self._fitted_multi_label
+        )
 
     def evaluate(
         self,
@@ -828,10 +654,7 @@ class TextClassifier(EstimatorMixin):
             A JSON-ready dict with at least ``accuracy`` (a fraction) and ``n_test``.
         """
         self._require_fitted()
-        if len(labels) != len(texts):
-            raise DataError(
-                f"`texts` and `labels` differ in length: {len(texts)} texts, {len(labels)} labels."
-            )
+        check_lengths(texts, labels)
         multi = self._fitted_multi_label
         if not multi and any(isinstance(label, list | tuple) for label in labels):
             raise DataError(
@@ -839,7 +662,7 @@ class TextClassifier(EstimatorMixin):
                 "with one label per text."
             )
         cut = self._threshold(threshold)
-        y_true = self._targets(_normalise_labels(labels, self._fitted_multi_label))
+        y_true = self._targets(normalise_labels(labels, multi_label=multi))
         proba = self.predict_proba(texts, batch_size=batch_size)
         if self._fitted_multi_label:
             report = multilabel_report(y_true.astype(bool), proba >= cut, self.labels)
@@ -952,51 +775,11 @@ class TextClassifier(EstimatorMixin):
         keeps them).
         """
         self._require_fitted()
-        if len(labels) != len(texts):
-            raise DataError(
-                f"`texts` and `labels` differ in length: {len(texts)} texts, {len(labels)} labels."
-            )
-        truth = _normalise_labels(labels, self._fitted_multi_label)
+        check_lengths(texts, labels)
+        truth = normalise_labels(labels, multi_label=self._fitted_multi_label)
         predicted = self.predict(texts)
         if self._fitted_multi_label:
             hits = [set(t) == set(p) for t, p in zip(truth, predicted, strict=True)]
         else:
             hits = [t == p for t, p in zip(truth, predicted, strict=True)]
         return float(np.average(np.asarray(hits, dtype=np.float64), weights=sample_weight))
-
-
-def _check_recipe_arguments(arguments: dict[str, Any]) -> None:
-    """Refuse, with the recipe (``model=None``), an argument the recipe decides."""
-    import inspect
-
-    defaults = inspect.signature(TextClassifier.__init__).parameters
-    given = [name for name in RECIPE_DECIDES if arguments[name] != defaults[name].default]
-    if given:
-        raise ModelConfigError(
-            f"With no `model` (the recommended configuration), the recipe decides "
-            f"`{given[0]}`. Leave it out, or name a model (e.g. model='cnn')."
-        )
-
-
-def _check_threshold(threshold: float) -> None:
-    if isinstance(threshold, bool) or not isinstance(threshold, int | float):
-        raise ModelConfigError(f"`threshold` must be a number. Received: threshold={threshold!r}")
-    if not 0.0 < threshold < 1.0:
-        raise ModelConfigError(f"`threshold` must be in (0, 1). Received: threshold={threshold}")
-
-
-def _normalise_labels(labels: Sequence[Any], multi_label: bool) -> list[Label]:
-    """Labels as str, or (multi-label) as lists of distinct str; a str becomes a list of one."""
-    if not multi_label:
-        return [str(label) for label in labels]
-    out: list[Label] = []
-    for label in labels:
-        names = [label] if isinstance(label, str) else list(label)
-        out.append(list(dict.fromkeys(str(name) for name in names)))
-    return out
-
-
-def _classes(labels: Sequence[Label], multi_label: bool) -> list[str]:
-    if multi_label:
-        return sorted({name for label in labels for name in label_set(label)})
-    return sorted(set(labels))  # type: ignore[arg-type]

@@ -12,10 +12,15 @@ Gigaword) have no row for ``don't`` or ``hotel's``: there they were ``do`` +
 ``n't`` and ``hotel`` + ``'s``. Such a word (a `CLITICS` ending) gets the
 mean of its two parts' vectors; `vocabulary_with_clitics` names the parts, so
 that a vocabulary-restricted load keeps their rows.
+
+`resolve_vectors` gives a classifier's fit the vectors its matrix is built
+from: in-memory vectors as they are, a name or path loaded restricted to the
+tokenizer's words and their clitic parts; `vectors_dim` reads only the size.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -303,3 +308,52 @@ def _fill_subword_rows(
     filled = np.asarray(ids)[has]
     matrix[filled] = found[has]
     return filled.tolist()
+
+
+def vectors_dim(source: Vectors | str | os.PathLike[str], *, download: bool = False) -> int:
+    """The size of the vectors `source` gives, loading one row of a name or path.
+
+    Args:
+        source: Vectors, str or path. In-memory vectors, or a name/path for
+            `embedlab.load_vectors`.
+        download: bool. Download a catalogue name not in the cache yet.
+    """
+    from embedlab.vectors import Vectors, load_vectors
+
+    if isinstance(source, Vectors):
+        return source.dim
+    return load_vectors(source, limit=1, download=download).dim
+
+
+def resolve_vectors(
+    source: Vectors | str | os.PathLike[str],
+    tokenizer: Tokenizer,
+    *,
+    pretrained_vocab: int = 0,
+    download: bool = False,
+) -> Vectors:
+    """The vectors for `tokenizer`'s words, extending it by `pretrained_vocab` words.
+
+    Args:
+        source: Vectors, str or path. In-memory vectors (returned as they
+            are), or a name/path for `embedlab.load_vectors`, loaded
+            restricted to the tokenizer's words and their clitic parts
+            (`vocabulary_with_clitics`).
+        tokenizer: Tokenizer. Fitted; extended in place
+            (`Tokenizer.extend_vocabulary`) by the vectors' first
+            `pretrained_vocab` (most frequent) words it lacks.
+        pretrained_vocab: int. How many of the vectors' first words to give
+            ids; 0 keeps the tokenizer's vocabulary.
+        download: bool. Download a catalogue name not in the cache yet.
+    """
+    from embedlab.vectors import Vectors, load_vectors
+
+    if isinstance(source, Vectors):
+        if pretrained_vocab:
+            tokenizer.extend_vocabulary(source.words[:pretrained_vocab])
+        return source
+    if pretrained_vocab:
+        head = load_vectors(source, limit=pretrained_vocab, download=download)
+        tokenizer.extend_vocabulary(head.words)
+    vocab = vocabulary_with_clitics(tokenizer.word_index)  # don't -> do, n't
+    return load_vectors(source, vocab=vocab, download=download)

@@ -10,6 +10,8 @@
   backend each new batch shape compiles the training (or evaluation) step
   again, 0.8-1.9 s on a CPU, so a last partial batch cost a second compile
   per model.
+- `compile_model` and `train_model` compile and train a classifier's Keras
+  model with all of these (and `stop_on_nonfinite`, `early_stopping`).
 """
 
 from __future__ import annotations
@@ -86,6 +88,27 @@ def compute_class_weight(
             )
         weights[i] = float(value)
     return weights
+
+
+def sample_weights(
+    class_weight: ClassWeight, classes: Sequence[str], labels: Sequence[Label], y: np.ndarray
+) -> np.ndarray | None:
+    """Each training text's weight under `class_weight` (logged), or None without one.
+
+    Args:
+        class_weight: ``"balanced"``, a dict label -> weight, or None.
+        classes: sequence of str. The classes; ``y`` holds their positions.
+        labels: the training labels (single-label: one str per text).
+        y: int array. The class id of each text.
+    """
+    if class_weight is None:
+        return None
+    weights = compute_class_weight(class_weight, classes, [str(v) for v in labels])
+    logger.info(
+        "class weights: %s",
+        ", ".join(f"{c}={w:.3g}" for c, w in zip(classes, weights, strict=True)),
+    )
+    return np.asarray(weights[y], dtype=np.float32)
 
 
 def dev_split(
@@ -337,3 +360,101 @@ def divergence_hints(config: Any) -> list[str]:
     if getattr(config, "naive_bayes", False):
         return ["`naive_bayes` ratios on this data (try without `naive_bayes`)"]
     return []
+
+
+OPTIMIZERS: tuple[str, ...] = ("adam", "adadelta", "rmsprop", "sgd")
+
+
+def compile_model(
+    keras_model: Any,
+    *,
+    optimizer: str,
+    learning_rate: float | None,
+    n_classes: int,
+    multi_label: bool,
+) -> None:
+    """Compile a classifier's Keras model: its optimizer, loss and accuracy metric.
+
+    Args:
+        keras_model: keras.Model. The model to compile.
+        optimizer: str. One of `OPTIMIZERS`.
+        learning_rate: float or None. The optimizer's default when None;
+            Adadelta's then is Kim (2014)'s (1.0, rho 0.95, epsilon 1e-6).
+        n_classes: int. Two (one sigmoid) or more (softmax).
+        multi_label: bool. One sigmoid per label.
+    """
+    keras = import_keras()
+    kwargs = {} if learning_rate is None else {"learning_rate": learning_rate}
+    optimizer_class = {
+        "adam": keras.optimizers.Adam,
+        "adadelta": keras.optimizers.Adadelta,
+        "rmsprop": keras.optimizers.RMSprop,
+        "sgd": keras.optimizers.SGD,
+    }[optimizer]
+    if optimizer == "adadelta" and not kwargs:
+        kwargs = {"learning_rate": 1.0, "rho": 0.95, "epsilon": 1e-6}  # Kim 2014
+    loss = (
+        "binary_crossentropy"
+        if n_classes == 2 or multi_label
+        else "sparse_categorical_crossentropy"
+    )
+    keras_model.compile(optimizer=optimizer_class(**kwargs), loss=loss, metrics=["accuracy"])
+
+
+def train_model(
+    keras_model: Any,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    sample_weight: np.ndarray | None,
+    validation: tuple[np.ndarray, np.ndarray] | None,
+    epochs: int,
+    batch_size: int,
+    patience: int | None,
+    monitor: str,
+    hints: Sequence[str] = (),
+    verbose: int | str = "auto",
+) -> tuple[dict[str, list[float]], int | None]:
+    """Train a compiled Keras model on whole batches; its history and best epoch.
+
+    Args:
+        keras_model: keras.Model. Compiled (`compile_model`).
+        x: array. Padded ids. y: array. Targets. sample_weight: array or None.
+        validation: (x, y) or None. Encoded dev data, scored after each epoch
+            (`dev_batches`).
+        epochs: int. Passes over the data (at most, with `patience`).
+        batch_size: int. Training batch size (`full_batches`).
+        patience: int or None. `early_stopping`'s, watching `monitor`.
+        hints: sequence of str. `stop_on_nonfinite`'s (`divergence_hints`).
+        verbose: int or "auto". Keras' progress display.
+
+    Returns:
+        The per-epoch figures (Keras' history, plus ``epoch_seconds``) and
+        the best epoch (0-based; None without `patience`).
+
+    Raises:
+        TrainingDivergedError: on a loss that is not finite.
+    """
+    timer = epoch_timer()
+    callbacks: list[Any] = [timer, stop_on_nonfinite(hints)]
+    stopper = early_stopping(patience, monitor) if patience is not None else None
+    if stopper is not None:
+        callbacks.append(stopper)
+    x, y, sample_weight = full_batches(x, y, sample_weight, batch_size)
+    validation_batch_size = None
+    if validation is not None:
+        validation, validation_batch_size = dev_batches(*validation)
+    fitted = keras_model.fit(
+        x,
+        y,
+        sample_weight=sample_weight,
+        epochs=epochs,
+        batch_size=batch_size,
+        validation_data=validation,
+        validation_batch_size=validation_batch_size,
+        callbacks=callbacks,
+        verbose=verbose,
+    )
+    history = {k: [float(v) for v in vals] for k, vals in fitted.history.items()}
+    history["epoch_seconds"] = timer.seconds
+    return history, None if stopper is None else int(stopper.best_epoch)

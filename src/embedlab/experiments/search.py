@@ -25,7 +25,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from embedlab.classify.classifier import TextClassifier, _normalise_labels
+from embedlab.classify.classifier import TextClassifier
+from embedlab.classify.labels import normalise_labels
 from embedlab.classify.recipe import DEFAULT_VECTORS, DEV_FRACTION, RECIPE_NAME, plan
 from embedlab.classify.training import dev_split
 from embedlab.errors import EmbedlabError, ModelConfigError
@@ -210,7 +211,7 @@ def search(
     start = time.perf_counter()
     texts = list(texts)
     multi = any(isinstance(label, list | tuple) for label in labels)
-    y = _normalise_labels(labels, multi)
+    y = normalise_labels(labels, multi_label=multi)
     train_idx, dev_idx = dev_split(texts, y, fraction=dev_fraction, seed=seed)
     train = ([texts[i] for i in train_idx], [y[i] for i in train_idx])
     dev = ([texts[i] for i in dev_idx], [y[i] for i in dev_idx])
