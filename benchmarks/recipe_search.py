@@ -5,7 +5,11 @@ Never looks at a test set. The dev splits:
 - MR: fold 1 of the 10 folds `peers.py` uses; 10% of its training part held
   out (stratified, seed 0), the models trained on the other 90%;
 - SST-2: trained on ``stsa.binary.train``, scored on ``stsa.binary.dev``;
-- TREC, IMDB: 10% of the training file held out (stratified, seed 0).
+- TREC, IMDB: 10% of the training file held out (stratified, seed 0);
+- TREC-fine, IMDB-rating (multi-class checks only; no test set is read):
+  TREC's training questions with their 50 fine labels (``TREC.train.raw``,
+  ``DESC:manner``), IMDB's training reviews with their star rating as the
+  label (1-4 and 7-10: eight classes); 10% held out the same way.
 
 Each system trains on the same fit part and is scored on the same dev part:
 the peers of `peers.py` (TF-IDF + LR, NBSVM-bi, fastText) and the embedlab
@@ -19,6 +23,10 @@ cost nothing; the table goes to stdout and ``--json``.
 ``--dev-seed 1`` carves another 10% (of MR fold 1's training part, of SST-2's
 train) as a second dev split, rows named ``MR-dev1``, ``SST-2-dev1``.
 ``STATIC_STUDY`` holds issue 14's item 5 (static against rand, MR).
+The candidate ``recipe`` is `TextClassifier()` itself (the recipe decides
+its members and carves its own dev split from the fit part); ``--recipe
+NAME=VALUE`` changes a constant of `embedlab.classify.recipe` for the run,
+and the cache keeps each such variant apart.
 
 The seconds in ``results/recipe_search.json`` were measured on a 2-core
 machine shared with about eight other processes, at different times: compare
@@ -28,6 +36,8 @@ ratios only within one run, and re-measure speed on a quiet machine.
     nice -n 10 python benchmarks/recipe_search.py --datasets IMDB --candidates nbwide-all3
     nice -n 10 python benchmarks/recipe_search.py --datasets MR --dev-seed 1
     python benchmarks/recipe_search.py --datasets MR,SST-2,TREC,IMDB --cached-only  # table
+    nice -n 10 python benchmarks/recipe_search.py --datasets TREC-fine,IMDB-rating \
+        --candidates recipe --recipe MULTICLASS_UNITS=16
 """
 
 from __future__ import annotations
@@ -45,9 +55,10 @@ import numpy as np
 os.environ.setdefault("KERAS_BACKEND", "jax")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import nsmc  # noqa: E402
 import peers  # noqa: E402
 from embedlab.atomic import write_text  # noqa: E402
-from embedlab.data import Dataset, train_test_split  # noqa: E402
+from embedlab.data import Dataset, read_dataset, train_test_split  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "recipe_search.json"
 GLOVE = {"vectors": peers.VECTORS}
@@ -119,6 +130,19 @@ CANDIDATES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         {"model": "cnn", "mode": "nonstatic", **GLOVE, "num_filters": 50},
         {**_FIT, "patience": 1},
     ),
+    # the recipe's CNN with Kim's edge padding (h_max - 1 zero vectors at both
+    # ends, so the first and last words are in every window size)
+    "cnn50-nonstatic-lr2e-3-edge": (
+        {
+            "model": "cnn",
+            "mode": "nonstatic",
+            **GLOVE,
+            "num_filters": 50,
+            "learning_rate": 2e-3,
+            "edge_padding": True,
+        },
+        _FIT,
+    ),
 }
 # Issue 14 item 5: why `--model cnn --mode static` loses to `rand`. Today's CLI
 # defaults (10 epochs, no dev split, Adam 1e-3), then one change at a time.
@@ -159,6 +183,8 @@ ENSEMBLES: tuple[tuple[str, ...], ...] = (
     ("nbwide-all3-v2", "cnn-nonstatic-p1"),
     ("nbwide-all3-v2", "cnn50-nonstatic-lr2e-3"),
     ("wide-small-all3-v2", "cnn50-nonstatic-lr2e-3"),
+    ("nbwide-all3-v2", "cnn50-nonstatic-lr2e-3-edge"),
+    ("wide-small-all3-v2", "cnn50-nonstatic-lr2e-3-edge"),
     ("nbwide-all3-v2", "cnn-nonstatic-lr2e-3-p1"),
     ("wide-small-all3-v2", "cnn-nonstatic-p1"),
     ("wide-small-all3-v2", "cnn-nonstatic-lr2e-3-p1"),
@@ -188,12 +214,34 @@ ENSEMBLES: tuple[tuple[str, ...], ...] = (
     ("wide", "ngrams"),
     ("wide", "cnn-nonstatic", "ngrams"),
 )
+
+
+def _trec_fine() -> Dataset:
+    """TREC's training questions with their 50 fine labels (``DESC:manner``)."""
+    lines = (peers.DATA / "TREC" / "TREC.train.raw").read_text(encoding="latin-1").splitlines()
+    labels, texts = zip(*(line.split(" ", 1) for line in lines if line.strip()), strict=True)
+    return Dataset(texts=list(texts), labels=list(labels), sources=["TREC.train.raw"])
+
+
+def _imdb_rating() -> Dataset:
+    """IMDB's training reviews labelled with their star rating (eight classes)."""
+    train = peers.DATA / "IMDB" / "train.tsv"
+    return peers._clean(
+        read_dataset([train], format="tsv", text_column="text", label_column="rating")
+    )
+
+
+# multi-class data sets read from training files only, for dev checks of the rules
+DEV_ONLY = {"TREC-fine": _trec_fine, "IMDB-rating": _imdb_rating}
+RECIPE = "recipe"  # the candidate that is `TextClassifier()` itself
 BINARY_ONLY = ("nbwide", "nbwide-all3", "nbwide-all3-v2")
 PEERS = ("tfidf-lr", "nbsvm", "fasttext")
 
 
 def dev_split(name: str, seed: int = 0) -> tuple[Dataset, Dataset]:
     """(fit, dev) of dataset `name`, both from its training data (`seed`: which 10%)."""
+    if name in DEV_ONLY:
+        return train_test_split(DEV_ONLY[name](), test_size=0.1, seed=seed)
     split = peers.splits(name, 10, 0)[0]
     if split.dev is not None and seed == 0:  # SST-2's own dev file
         return split.train, split.dev
@@ -214,7 +262,11 @@ def run_candidate(name: str, fit: Dataset, dev: Dataset, cache: Path) -> dict[st
     proba_file, info_file = cache / f"{name}.npy", cache / f"{name}.json"
     if info_file.is_file():
         return dict(json.loads(info_file.read_text()))
-    options, fit_options = {**CANDIDATES, **STATIC_STUDY}[name]
+    if name.startswith(RECIPE):  # TextClassifier() itself: the recipe decides
+        seed = name.partition("[seed=")[2].partition("]")[0]
+        options, fit_options = {"model": None, "seed": int(seed or 0)}, {}
+    else:
+        options, fit_options = {**CANDIDATES, **STATIC_STUDY}[name]
     options = dict(options)
     if not options.pop("_clitics", True):
         options["vectors"] = _vectors_without_clitic_parts(options["vectors"], fit)
@@ -227,6 +279,7 @@ def run_candidate(name: str, fit: Dataset, dev: Dataset, cache: Path) -> dict[st
         "accuracy": accuracy(proba, clf.labels, dev),
         "seconds": seconds,
         "epochs_run": len(clf.history.get("loss", [])),
+        "reasons": list(getattr(clf.config, "reasons", ())),
         "labels": clf.labels,
     }
     np.save(proba_file, proba)
@@ -260,7 +313,18 @@ def main() -> int:
     parser.add_argument(
         "--cached-only", action="store_true", help="train nothing: report the cached candidates"
     )
+    parser.add_argument(
+        "--recipe",
+        nargs="*",
+        default=[],
+        metavar="NAME=VALUE",
+        help="constants of embedlab.classify.recipe for the candidate 'recipe' (UNITS=16)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="the candidate 'recipe''s seed")
     args = parser.parse_args()
+    nsmc.set_recipe_constants(args.recipe)
+    variant = RECIPE + "".join(f"[{a}]" for a in args.recipe)
+    variant += f"[seed={args.seed}]" if args.seed else ""
     rows: list[dict[str, Any]] = json.loads(args.json.read_text()) if args.json.is_file() else []
     done = {(r["dataset"], r["system"]) for r in rows}
     for name in args.datasets.split(","):
@@ -275,7 +339,8 @@ def main() -> int:
                 results[system] = run_peer(system, fit, dev)
                 print(f"{dataset} {system}: {100 * results[system]['accuracy']:.2f}", flush=True)
         for candidate in [c for c in args.candidates.split(",") if c]:
-            if candidate not in CANDIDATES and candidate not in STATIC_STUDY:
+            candidate = variant if candidate == RECIPE else candidate
+            if candidate != variant and candidate not in {**CANDIDATES, **STATIC_STUDY}:
                 raise SystemExit(f"unknown candidate {candidate!r}")
             if candidate in BINARY_ONLY and not binary:
                 continue

@@ -29,6 +29,7 @@ def test_two_classes_get_naive_bayes_weights_and_more_classes_do_not():
     wide, cnn = (member.params for member in binary.members)
     assert wide["naive_bayes"] is True and wide["units"] == 1 and wide["seed"] == 3
     assert cnn["mode"] == "nonstatic" and cnn["seed"] == 4
+    assert cnn["edge_padding"] is True  # Kim's: the first and last words in every window size
     assert binary.members[1].fit["patience"] >= 1 and "patience" not in binary.members[0].fit
     six = plan(SHORT, [str(i % 6) for i in range(20)], multi_label=False, params={})
     assert not six.members[0].params.get("naive_bayes") and six.members[0].params["units"] >= 6
@@ -53,6 +54,20 @@ def test_long_documents_and_hangul_get_the_linear_model_alone():
     assert wide["learning_rate"] < english_wide["learning_rate"]
     assert korean.members[0].fit == english.members[0].fit  # fixed epochs on every text
     TextClassifier(**wide)  # a valid configuration: checked here
+
+
+def test_long_documents_of_several_classes_get_a_larger_table_learnt_more_slowly():
+    labels = [str(i % 3) for i in range(10)]
+    long = plan(LONG, labels, multi_label=False, params={}).members[0].params
+    short = plan(SHORT, [str(i % 3) for i in range(20)], multi_label=False, params={})
+    assert long["ngram_buckets"] > short.members[0].params["ngram_buckets"]
+    assert long["learning_rate"] < short.members[0].params["learning_rate"]
+    binary_long = plan(LONG, ["pos", "neg"] * 5, multi_label=False, params={}).members[0].params
+    assert (
+        binary_long["naive_bayes"]
+        and binary_long["learning_rate"] == short.members[0].params["learning_rate"]
+    )
+    TextClassifier(**long)  # a valid configuration: checked here
 
 
 def test_multi_label_stops_early_on_the_dev_split():
