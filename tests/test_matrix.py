@@ -75,6 +75,14 @@ def test_coverage_counts_types_and_tokens_like_a_brute_force_count():
     assert "word types covered: 4 / " in text and "tokens covered:" in text
 
 
+def test_missing_words_that_would_print_as_nothing_are_shown_escaped():
+    texts = ["a film \x96 a dull \x96 one"]  # cp1252's en dash read as Latin-1
+    _, coverage = build_embedding_matrix(Tokenizer().fit_on_texts(texts), vectors(["film"]))
+    line = coverage.lines()[-1]
+    assert line.startswith("most frequent missing: ")
+    assert "'\\x96' (2)" in line and "\x96" not in line and "dull (1)" in line
+
+
 def test_num_words_limits_the_rows():
     tok = Tokenizer(num_words=4).fit_on_texts(TEXTS)
     matrix, coverage = build_embedding_matrix(tok, vectors(["the", "cat", "dog"]))

@@ -128,7 +128,9 @@ class Coverage:
         if self.added_types:
             out.append(f"words added from the vectors (unseen in training): {self.added_types:,}")
         if self.missing:
-            shown = ", ".join(f"{w} ({c})" for w, c in self.missing)
+            # a control character (cp1252's dashes read as Latin-1: "\x96") prints as
+            # nothing: such words are shown escaped
+            shown = ", ".join(f"{w if w.isprintable() else repr(w)} ({c})" for w, c in self.missing)
             out.append(f"most frequent missing: {shown}")
         return out
 
