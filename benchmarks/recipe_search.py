@@ -9,7 +9,9 @@ Never looks at a test set. The dev splits:
 - TREC-fine, IMDB-rating (multi-class checks only; no test set is read):
   TREC's training questions with their 50 fine labels (``TREC.train.raw``,
   ``DESC:manner``), IMDB's training reviews with their star rating as the
-  label (1-4 and 7-10: eight classes); 10% held out the same way.
+  label (1-4 and 7-10: eight classes); 10% held out the same way;
+  IMDB-rating-short, the same reviews cut to their first 30 words (short
+  fine-grained sentiment: the recipe adds its CNN there).
 
 Each system trains on the same fit part and is scored on the same dev part:
 the peers of `peers.py` (TF-IDF + LR, NBSVM-bi, fastText) and the embedlab
@@ -43,6 +45,7 @@ ratios only within one run, and re-measure speed on a quiet machine.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -129,6 +132,11 @@ CANDIDATES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "cnn50-nonstatic-p1": (
         {"model": "cnn", "mode": "nonstatic", **GLOVE, "num_filters": 50},
         {**_FIT, "patience": 1},
+    ),
+    # the multi-class linear member at the long documents' learning rate
+    "wide-small-all3-lr3e-3": (
+        {**_WIDE, "units": 8, "ngram_buckets": 2**18, "learning_rate": 0.003},
+        {"epochs": 3},
     ),
     # the recipe's CNN with Kim's edge padding (h_max - 1 zero vectors at both
     # ends, so the first and last words are in every window size)
@@ -218,6 +226,7 @@ ENSEMBLES: tuple[tuple[str, ...], ...] = (
     ("wide-small-all3-v2", "cnn50-nonstatic-lr2e-3"),
     ("nbwide-all3-v2", "cnn50-nonstatic-lr2e-3-edge"),
     ("wide-small-all3-v2", "cnn50-nonstatic-lr2e-3-edge"),
+    ("wide-small-all3-lr3e-3", "cnn50-nonstatic-lr2e-3-edge"),
     ("nbwide-all3-v2", "cnn-nonstatic-lr2e-3-p1"),
     ("wide-small-all3-v2", "cnn-nonstatic-p1"),
     ("wide-small-all3-v2", "cnn-nonstatic-lr2e-3-p1"),
@@ -264,8 +273,18 @@ def _imdb_rating() -> Dataset:
     )
 
 
+def _imdb_rating_short() -> Dataset:
+    """`_imdb_rating` cut to each review's first 30 words: short fine-grained sentiment."""
+    data = _imdb_rating()
+    return dataclasses.replace(data, texts=[" ".join(t.split()[:30]) for t in data.texts])
+
+
 # multi-class data sets read from training files only, for dev checks of the rules
-DEV_ONLY = {"TREC-fine": _trec_fine, "IMDB-rating": _imdb_rating}
+DEV_ONLY = {
+    "TREC-fine": _trec_fine,
+    "IMDB-rating": _imdb_rating,
+    "IMDB-rating-short": _imdb_rating_short,
+}
 RECIPE = "recipe"  # the candidate that is `TextClassifier()` itself
 BINARY_ONLY = ("nbwide", "nbwide-all3", "nbwide-all3-v2")
 PEERS = ("tfidf-lr", "nbsvm", "fasttext")

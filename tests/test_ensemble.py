@@ -116,6 +116,40 @@ def test_default_learns_multi_label_sets(tmp_path):
     assert loaded.predict(texts[250:]) == clf.predict(texts[250:])
 
 
+def make_single_topics(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
+    """One topic per text (its words planted among neutral ones): several classes, one label."""
+    rng = np.random.default_rng(seed)
+    topics = list(TOPIC_CUES)
+    texts, labels = [], []
+    for i in range(n):
+        topic = topics[i % len(topics)]
+        words = list(rng.choice(NEUTRAL, size=rng.integers(4, 10)))
+        words += list(rng.choice(TOPIC_CUES[topic], size=rng.integers(1, 3)))
+        rng.shuffle(words)
+        texts.append(" ".join(words))
+        labels.append(topic)
+    return texts, labels
+
+
+@pytest.mark.slow
+def test_short_texts_of_several_classes_choose_the_linear_learning_rate_on_the_dev_split(
+    tmp_path,
+):
+    texts, labels = make_single_topics(360, seed=2)
+    clf = TextClassifier(vectors=tiny_vectors(), seed=0).fit(texts[:300], labels[:300], verbose=0)
+    assert len(set(labels)) > 2 and clf.score(texts[300:], labels[300:]) >= 0.9
+    reason = next(r for r in clf.config.reasons if "on the dev split:" in r)
+    tried = dict(part.split() for part in reason.split(": ", 1)[1].split(", "))
+    assert set(tried) == {"0.01", "0.003"}  # both candidates trained and scored
+    chosen = clf.config.members[0].params["learning_rate"]
+    scores = {float(value): float(pct.rstrip("%")) for value, pct in tried.items()}
+    assert scores[chosen] == max(scores.values())  # the best on the dev split is kept
+    clf.save(tmp_path / "run")
+    loaded = TextClassifier.load(tmp_path / "run")
+    assert loaded.config.reasons == clf.config.reasons
+    assert loaded.predict(texts[300:]) == clf.predict(texts[300:])
+
+
 def make_korean(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
     """Short Korean reviews: a subject with a particle, an adverb, a good or bad predicate."""
     rng = np.random.default_rng(seed)

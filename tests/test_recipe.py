@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+import pytest
+
 from embedlab import TextClassifier
 from embedlab.classify.recipe import DataProfile, check_recipe, plan
+from embedlab.errors import ModelConfigError
 
 SHORT = ["a good film", "dull", "a fine cast and plot", "bad"] * 5
 LONG = [" ".join(["word"] * 150), " ".join(["other"] * 120)] * 5
@@ -68,6 +73,19 @@ def test_long_documents_of_several_classes_get_a_larger_table_learnt_more_slowly
         and binary_long["learning_rate"] == short.members[0].params["learning_rate"]
     )
     TextClassifier(**long)  # a valid configuration: checked here
+
+
+def test_short_texts_of_several_classes_leave_the_linear_learning_rate_to_the_dev_split():
+    six = plan(SHORT, [str(i % 6) for i in range(20)], multi_label=False, params={})
+    assert six.members[0].choices == {"learning_rate": (0.01, 0.003)}
+    assert not six.members[1].choices
+    binary = plan(SHORT, ["pos", "neg"] * 10, multi_label=False, params={})
+    long = plan(LONG, [str(i % 3) for i in range(10)], multi_label=False, params={})
+    tags = plan(SHORT, [["a"], ["b"], ["a", "b"], ["c"]] * 5, multi_label=True, params={})
+    assert not any(m.choices for r in (binary, long, tags) for m in r.members)
+    bad = dataclasses.replace(six.members[0], choices={"seed": (1, 2)})
+    with pytest.raises(ModelConfigError, match="choices"):
+        check_recipe(dataclasses.replace(six, members=[bad]))
 
 
 def test_multi_label_stops_early_on_the_dev_split():

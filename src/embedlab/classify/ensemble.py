@@ -11,7 +11,10 @@ fitted by `fit_ensemble`:
    texts, shared by every member;
 4. each member is trained as a single-model `TextClassifier` on those ids: a
    member that stops early on the rest, with the dev split watched; one
-   trained for a fixed number of epochs on every training text;
+   trained for a fixed number of epochs on every training text. A member
+   with `choices` (`embedlab.classify.recipe.MemberSpec`) first trains each
+   candidate on the texts outside the dev split and keeps the one of best
+   dev accuracy (`_choose_on_dev`; the figures go into the reasons);
 5. the members' Keras models are combined (`combine`) into one model,
    ``ids -> each member -> weighted mean of their probabilities``, built of
    serializable Keras layers (``Rescaling`` and ``Add``), so prediction,
@@ -213,6 +216,21 @@ def fit_ensemble(
     for i, (spec, member) in enumerate(zip(recipe.members, members, strict=True)):
         fit = {"epochs": 10, "patience": None, "monitor": "val_loss", **spec.fit, **explicit}
         early = fit["patience"] is not None  # else it trains on every text, dev ones too
+        if spec.choices and validation_data is not None and not multi:
+            chosen, reason = _choose_on_dev(
+                spec.params,
+                spec.choices,
+                clf.labels,
+                (texts, y_labels),
+                validation_data,
+                tokenizer=tokenizer,
+                sequence_length=sequence_length,
+                fit=fit,
+                class_weight=class_weight,
+            )
+            member = members[i] = TextClassifier(**{**spec.params, **chosen})
+            recipe.reasons.append(reason)
+            logger.info("recipe: %s", reason)
         logger.info(
             "member %d/%d: %s %s (seed %d)",
             i + 1,
@@ -255,6 +273,59 @@ def fit_ensemble(
     clf.vectors_name = pretrained[0].vectors_name if pretrained else None
     clf.history = _history(members)
     clf.best_epoch = None  # one per member, in the config's members
+
+
+def _choose_on_dev(
+    params: dict[str, Any],
+    choices: dict[str, tuple[Any, ...]],
+    labels: list[str],
+    train: tuple[list[str], list[Label]],
+    dev: tuple[Sequence[str], Sequence[Any]],
+    *,
+    tokenizer: Any,
+    sequence_length: int,
+    fit: dict[str, Any],
+    class_weight: ClassWeight,
+) -> tuple[dict[str, Any], str]:
+    """The candidate of `choices` with the best dev accuracy (the first on a tie), and why.
+
+    Each candidate (one value per argument; the values of several arguments
+    are crossed) is the member `params` with it, trained with the member's
+    `fit` options on `train` (the training texts outside the dev split).
+    """
+    import itertools
+
+    import numpy as np
+
+    from embedlab.classify.classifier import TextClassifier
+
+    keras = import_keras()
+    names = list(choices)
+    dev_texts, dev_labels = list(dev[0]), np.asarray([str(label) for label in dev[1]])
+    scored = []
+    for values in itertools.product(*(choices[name] for name in names)):
+        candidate = TextClassifier(**{**params, **dict(zip(names, values, strict=True))})
+        candidate.labels = labels
+        keras.utils.set_random_seed(candidate.seed)
+        candidate._fit_model(
+            *train,
+            tokenizer=tokenizer,
+            sequence_length=sequence_length,
+            multi=False,
+            validation_data=dev if fit["patience"] is not None else None,
+            class_weight=class_weight,
+            verbose=0,
+            **fit,
+        )
+        proba = candidate.predict_proba(dev_texts)
+        accuracy = float((np.asarray(labels)[proba.argmax(axis=1)] == dev_labels).mean())
+        scored.append((accuracy, values))
+    best = max(range(len(scored)), key=lambda k: (scored[k][0], -k))
+    chosen = dict(zip(names, scored[best][1], strict=True))
+    tried = ", ".join(
+        f"{'/'.join(map(str, values))} {100 * accuracy:.1f}%" for accuracy, values in scored
+    )
+    return chosen, f"{params['model']} member's {'/'.join(names)} on the dev split: {tried}"
 
 
 def _record(member: TextClassifier, weight: float) -> MemberRecord:
