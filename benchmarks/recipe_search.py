@@ -6,12 +6,15 @@ Never looks at a test set. The dev splits:
   out (stratified, seed 0), the models trained on the other 90%;
 - SST-2: trained on ``stsa.binary.train``, scored on ``stsa.binary.dev``;
 - TREC, IMDB: 10% of the training file held out (stratified, seed 0);
-- TREC-fine, IMDB-rating (multi-class checks only; no test set is read):
+- TREC-fine, IMDB-rating, IMDB-rating-short, IMDB-100, IMDB-50 (checks of
+  the rules only; no test set is read):
   TREC's training questions with their 50 fine labels (``TREC.train.raw``,
   ``DESC:manner``), IMDB's training reviews with their star rating as the
   label (1-4 and 7-10: eight classes); 10% held out the same way;
   IMDB-rating-short, the same reviews cut to their first 30 words (short
-  fine-grained sentiment: the recipe adds its CNN there).
+  fine-grained sentiment: the recipe adds its CNN there); IMDB-100, IMDB's
+  two-class reviews cut to their first 100 words (95 on average, just under where
+  the rule for long texts switches), and IMDB-50 cut to 50.
 
 Each system trains on the same fit part and is scored on the same dev part:
 the peers of `peers.py` (TF-IDF + LR, NBSVM-bi, fastText) and the embedlab
@@ -279,11 +282,20 @@ def _imdb_rating_short() -> Dataset:
     return dataclasses.replace(data, texts=[" ".join(t.split()[:30]) for t in data.texts])
 
 
-# multi-class data sets read from training files only, for dev checks of the rules
+def _imdb_cut(words: int) -> Dataset:
+    """IMDB's training reviews (two classes) cut to their first `words` words."""
+    data = peers.splits("IMDB", 10, 0)[0].train
+    return dataclasses.replace(data, texts=[" ".join(t.split()[:words]) for t in data.texts])
+
+
+# data sets read from training files only, for dev checks of the rules
 DEV_ONLY = {
     "TREC-fine": _trec_fine,
     "IMDB-rating": _imdb_rating,
     "IMDB-rating-short": _imdb_rating_short,
+    # reviews of about the length where rule 2 switches (`LONG_TEXT_TOKENS` = 100)
+    "IMDB-100": lambda: _imdb_cut(100),
+    "IMDB-50": lambda: _imdb_cut(50),
 }
 RECIPE = "recipe"  # the candidate that is `TextClassifier()` itself
 BINARY_ONLY = ("nbwide", "nbwide-all3", "nbwide-all3-v2")
