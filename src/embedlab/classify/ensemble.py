@@ -211,12 +211,14 @@ def fit_ensemble(
     if patience is not None:
         explicit.update(patience=patience, monitor=monitor)
     records = []
+    reasons = list(recipe.reasons)  # and the dev split's choices, as they are made
     weights = [spec.weight for spec in recipe.members]
     total = float(sum(weights))
     for i, (spec, member) in enumerate(zip(recipe.members, members, strict=True)):
         fit = {"epochs": 10, "patience": None, "monitor": "val_loss", **spec.fit, **explicit}
         early = fit["patience"] is not None  # else it trains on every text, dev ones too
-        if spec.choices and validation_data is not None and not multi:
+        if spec.choices:
+            assert validation_data is not None  # the recipe always holds a dev split out
             chosen, reason = _choose_on_dev(
                 spec.params,
                 spec.choices,
@@ -225,11 +227,12 @@ def fit_ensemble(
                 validation_data,
                 tokenizer=tokenizer,
                 sequence_length=sequence_length,
+                multi=multi,
                 fit=fit,
                 class_weight=class_weight,
             )
             member = members[i] = TextClassifier(**{**spec.params, **chosen})
-            recipe.reasons.append(reason)
+            reasons.append(reason)
             logger.info("recipe: %s", reason)
         logger.info(
             "member %d/%d: %s %s (seed %d)",
@@ -264,7 +267,7 @@ def fit_ensemble(
         n_classes=len(clf.labels),
         multi_label=multi,
         members=tuple(records),
-        reasons=tuple(recipe.reasons),
+        reasons=tuple(reasons),
     )
     tuned = [m for m in members if m.pretrained_matrix is not None]
     clf.pretrained_matrix = tuned[0].pretrained_matrix if tuned else None  # for `inspect`
@@ -284,6 +287,7 @@ def _choose_on_dev(
     *,
     tokenizer: Any,
     sequence_length: int,
+    multi: bool,
     fit: dict[str, Any],
     class_weight: ClassWeight,
 ) -> tuple[dict[str, Any], str]:
@@ -291,17 +295,15 @@ def _choose_on_dev(
 
     Each candidate (one value per argument; the values of several arguments
     are crossed) is the member `params` with it, trained with the member's
-    `fit` options on `train` (the training texts outside the dev split).
+    `fit` options on `train` (the training texts outside the dev split) and
+    scored by `TextClassifier.evaluate` on `dev` (subset accuracy, multi-label).
     """
     import itertools
-
-    import numpy as np
 
     from embedlab.classify.classifier import TextClassifier
 
     keras = import_keras()
     names = list(choices)
-    dev_texts, dev_labels = list(dev[0]), np.asarray([str(label) for label in dev[1]])
     scored = []
     for values in itertools.product(*(choices[name] for name in names)):
         candidate = TextClassifier(**{**params, **dict(zip(names, values, strict=True))})
@@ -311,15 +313,13 @@ def _choose_on_dev(
             *train,
             tokenizer=tokenizer,
             sequence_length=sequence_length,
-            multi=False,
+            multi=multi,
             validation_data=dev if fit["patience"] is not None else None,
             class_weight=class_weight,
             verbose=0,
             **fit,
         )
-        proba = candidate.predict_proba(dev_texts)
-        accuracy = float((np.asarray(labels)[proba.argmax(axis=1)] == dev_labels).mean())
-        scored.append((accuracy, values))
+        scored.append((float(candidate.evaluate(*dev)["accuracy"]), values))
     best = max(range(len(scored)), key=lambda k: (scored[k][0], -k))
     chosen = dict(zip(names, scored[best][1], strict=True))
     tried = ", ".join(

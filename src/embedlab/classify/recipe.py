@@ -349,8 +349,11 @@ def plan(
     else:
         wide_fit = {"epochs": LINEAR_EPOCHS}
         reasons.append(f"the linear model trains {LINEAR_EPOCHS} epochs on all the training texts")
-    specs: list[tuple[dict[str, Any], dict[str, Any]]] = [(wide, wide_fit)]
+    # (params, fit options, choices) of each member
     wide_choices: dict[str, tuple[Any, ...]] = {}
+    specs: list[tuple[dict[str, Any], dict[str, Any], dict[str, tuple[Any, ...]]]] = [
+        (wide, wide_fit, wide_choices)
+    ]
     if profile.mean_tokens < LONG_TEXT_TOKENS and not hangul:
         vectors = params.get("vectors") or DEFAULT_VECTORS
         cnn = {
@@ -362,7 +365,7 @@ def plan(
             "edge_padding": CNN_EDGE_PADDING,
         }
         cnn_fit = {"epochs": CNN_EPOCHS, "patience": PATIENCE, "monitor": "val_loss"}
-        specs.append((cnn, cnn_fit))
+        specs.append((cnn, cnn_fit, {}))
         if profile.n_classes > 2 and not multi_label:
             wide_choices["learning_rate"] = (wide["learning_rate"], SHORT_MULTICLASS_SLOW_RATE)
             reasons.append(
@@ -383,9 +386,9 @@ def plan(
             params=_member_params(spec, params, seed=seed + i),
             weight=1.0,
             fit=dict(fit),
-            choices=wide_choices if i == 0 else {},
+            choices=choices,
         )
-        for i, (spec, fit) in enumerate(specs)
+        for i, (spec, fit, choices) in enumerate(specs)
     ]
     return Recipe(members=members, reasons=reasons)
 
