@@ -397,13 +397,13 @@ def system_runner(system: str, dataset: str, args: argparse.Namespace) -> Callab
     if system == "fasttext":
         return lambda split: run_fasttext(split, args)
     if system == "cnn-rand":
-        return lambda split, seed=args.seed: run_embedlab(
+        return lambda split: run_embedlab(
             split,
             [KIM_RAND_BY_DATASET.get(dataset, KIM_RAND)],
             seeds=1,
             epochs=KIM_EPOCHS,
             patience=args.patience,
-            seed=seed,
+            seed=args.seed,
         )
     if system == "nbsvm":
         return lambda split: run_nbsvm(split, args)
@@ -577,18 +577,15 @@ def main() -> int:
         for system in args.systems.split(","):
             if system == "cnn-rand" and dataset not in ("MR", "TREC"):
                 continue
-            run = system_runner(system, dataset, args)
+            # independent runs per split: --rand-seeds for cnn-rand, --seeds for the others
+            n_seeds = args.rand_seeds if system == "cnn-rand" else args.seeds
+            runs = [
+                system_runner(system, dataset, argparse.Namespace(**{**vars(args), "seed": s}))
+                for s in range(args.seed, args.seed + (1 if system in DETERMINISTIC else n_seeds))
+            ]
             results = []
             for i, split in enumerate(parts):
-                if system == "cnn-rand":  # --rand-seeds independent models per split
-                    seeds = range(args.seed, args.seed + args.rand_seeds)
-                    results.extend(run(split, s) for s in seeds)  # type: ignore[call-arg]
-                elif args.seeds > 1 and system not in DETERMINISTIC:
-                    for s in range(args.seed, args.seed + args.seeds):
-                        seeded = argparse.Namespace(**{**vars(args), "seed": s})
-                        results.append(system_runner(system, dataset, seeded)(split))
-                else:
-                    results.append(run(split))
+                results.extend(run(split) for run in runs)
                 print(
                     f"  {dataset} {system} split {i + 1}/{len(parts)}: "
                     f"{100 * results[-1]['accuracy']:.2f}",
