@@ -69,7 +69,10 @@ def main() -> int:
     parser.add_argument("--models", default=",".join(MODELS))
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument(
-        "--pretrained-vocab", type=int, default=0, help="see TextClassifier(pretrained_vocab=)"
+        "--pretrained-vocab",
+        type=int,
+        default=None,
+        help="see TextClassifier(pretrained_vocab=); default: its default for each mode",
     )
     parser.add_argument("--out", type=Path, default=Path("/tmp/embedlab-seeds-compare"))
     parser.add_argument("--json", type=Path, help="also write the rows here")

@@ -156,6 +156,34 @@ def test_pretrained_vocab_gives_unseen_test_words_their_vectors(tmp_path, sentim
     )
 
 
+def test_static_mode_defaults_keep_every_vector_word_and_learn_a_projection(sentiment):
+    """Mode static gives unseen vector words ids and reads its frozen rows through a ReLU layer."""
+    from embedlab.classify.matrix import STATIC_PRETRAINED_VOCAB
+    from embedlab.models.registry import STATIC_PROJECTION
+    from embedlab.vectors import Vectors
+
+    texts, labels = sentiment
+    words = ["marvellous", "atrocious", "good", "bad", "the", "film"]
+    vecs = Vectors(words, np.random.default_rng(0).normal(size=(6, 8)).astype(np.float32))
+    fit = {"epochs": 1, "verbose": 0}
+    static = TextClassifier("cnn", mode="static", vectors=vecs).fit(texts, labels, **fit)
+    assert STATIC_PRETRAINED_VOCAB >= len(words)
+    assert {"marvellous", "atrocious"} <= static.tokenizer.word_index.keys()
+    assert static.config.projection == STATIC_PROJECTION
+    assert static.keras_model.get_layer("projection").units == STATIC_PROJECTION
+    assert static.keras_model.get_layer("embedding").trainable is False
+
+    for clf in (
+        TextClassifier("cnn", mode="nonstatic", vectors=vecs),
+        TextClassifier("cnn", mode="static", vectors=vecs, pretrained_vocab=0, projection=0),
+        TextClassifier("cnn", mode="static", vectors=vecs, num_words=30, projection=0),
+    ):
+        clf.fit(texts, labels, **fit)
+        assert "marvellous" not in clf.tokenizer.word_index
+        assert clf.config.projection == 0
+        assert "projection" not in [layer.name for layer in clf.keras_model.layers]
+
+
 @pytest.mark.slow
 def test_multi_label_learns_label_sets_and_survives_save_load(tmp_path):
     from sklearn.metrics import f1_score, hamming_loss

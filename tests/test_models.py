@@ -8,20 +8,21 @@ import numpy as np
 import pytest
 
 from embedlab.errors import ModelConfigError
-from embedlab.models.registry import ModelConfig, build_model, model_names
+from embedlab.models.registry import STATIC_PROJECTION, ModelConfig, build_model, model_names
 
 keras = pytest.importorskip("keras")
 
 VOCAB, DIM, LEN = 40, 8, 12
 
 
+SIZES = {"vocab_size": VOCAB, "embedding_dim": DIM, "sequence_length": LEN}
+
+
 def config(model: str, mode: str = "rand", n_classes: int = 2, **kw) -> ModelConfig:
     return ModelConfig(
         model=model,
         mode=mode,
-        vocab_size=VOCAB,
-        embedding_dim=DIM,
-        sequence_length=LEN,
+        **SIZES,
         n_classes=n_classes,
         units=6,
         **({"num_filters": 4} if model.startswith("cnn") else {}),
@@ -121,6 +122,49 @@ def test_padding_is_masked_in_recurrent_and_average_models(name):
     layer.set_weights([w])
     after = np.asarray(model.predict(ids(), verbose=0))
     np.testing.assert_allclose(before, after, rtol=1e-5, atol=1e-6)
+
+
+def defaults(model: str, mode: str, **kw) -> ModelConfig:
+    return ModelConfig.with_defaults(model=model, mode=mode, **SIZES, n_classes=2, **kw)
+
+
+def test_static_mode_learns_a_projection_over_its_frozen_vectors_by_default():
+    for name in ("cnn", "average", "lstm", "bigru", "wide_average"):
+        assert defaults(name, "static").projection == STATIC_PROJECTION
+        for mode in ("rand", "nonstatic", "multichannel"):
+            assert defaults(name, mode).projection == 0
+    # the seeds' model stays the seeds'; the n-gram tables are as wide as the words
+    for name in ("flatten", "ngrams", "cnn_ngrams"):
+        assert defaults(name, "static").projection == 0
+    assert defaults("cnn", "static", projection=0).projection == 0
+    assert defaults("cnn", "rand", projection=7).projection == 7
+
+    model = build_model(config("cnn", "static", projection=5), matrix())
+    projection = model.get_layer("projection")
+    assert projection.units == 5 and projection.activation.__name__ == "relu"
+    before = np.array(projection.get_weights()[0])
+    train_briefly(model)
+    np.testing.assert_array_equal(embedding_weights(model), matrix())  # still frozen
+    assert not np.allclose(projection.get_weights()[0], before)  # learned
+    assert model.get_layer("conv_3").input.shape[-1] == 5  # the windows read the projection
+    assert "projection" not in [layer.name for layer in build_model(config("cnn")).layers]
+
+
+@pytest.mark.parametrize("name", ["average", "lstm"])
+def test_padding_stays_masked_through_the_projection(name):
+    model = build_model(config(name, "static", projection=5), matrix())
+    before = np.asarray(model.predict(ids(), verbose=0))
+    m = matrix()
+    m[0] = 5.0
+    model.get_layer("embedding").set_weights([m])
+    after = np.asarray(model.predict(ids(), verbose=0))
+    np.testing.assert_allclose(before, after, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("value", [-1, True, 2.5])
+def test_projection_must_be_a_non_negative_integer(value):
+    with pytest.raises(ModelConfigError, match="`projection` must be a non-negative integer"):
+        config("cnn", "static", projection=value)
 
 
 def test_flatten_is_the_seeds_model():

@@ -29,6 +29,7 @@ CASES = {
         oov_token="<unk>",
         oov_init="zeros",
         pretrained_vocab=3,
+        projection=5,
         dropout=0.25,
         max_norm=2.0,
         optimizer="rmsprop",

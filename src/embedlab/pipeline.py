@@ -87,6 +87,7 @@ class TrainOptions:
     oov_token: str | None = None
     embedding_dim: int | None = None
     embedding_scale: float | None = None
+    projection: int | None = None
     units: int = 100
     layers: int = 1
     dropout: float | None = None
@@ -95,7 +96,7 @@ class TrainOptions:
     learning_rate: float | None = None
     batch_size: int = 50
     oov_init: str = "random"
-    pretrained_vocab: int = 0
+    pretrained_vocab: int | None = None
     validation_split: float | None = None
     patience: int | None = None
     monitor: str = "val_loss"

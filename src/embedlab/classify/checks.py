@@ -64,7 +64,7 @@ RULES: dict[str, _Rule] = {
         POSITIVE_INTEGER,
     ),
     **dict.fromkeys(("num_words", "ngrams"), AT_LEAST_TWO),
-    **dict.fromkeys(("pretrained_vocab", "patience", "seed"), NON_NEGATIVE_INTEGER),
+    **dict.fromkeys(("pretrained_vocab", "patience", "seed", "projection"), NON_NEGATIVE_INTEGER),
 }
 
 
@@ -160,7 +160,7 @@ def check_options(
     maxlen, pretrained_vocab = options["maxlen"], options["pretrained_vocab"]
     if maxlen is not None and maxlen < 1:
         raise ModelConfigError(f"`maxlen` must be a positive integer. Received: maxlen={maxlen}")
-    if pretrained_vocab < 0:
+    if pretrained_vocab is not None and pretrained_vocab < 0:
         raise ModelConfigError(
             f"`pretrained_vocab` must be >= 0. Received: pretrained_vocab={pretrained_vocab}"
         )

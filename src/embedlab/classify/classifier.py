@@ -32,6 +32,7 @@ from embedlab.classify.labels import (
     targets,
 )
 from embedlab.classify.matrix import (
+    STATIC_PRETRAINED_VOCAB,
     Coverage,
     build_embedding_matrix,
     resolve_vectors,
@@ -96,6 +97,12 @@ class TextClassifier(EstimatorMixin):
         embedding_scale: float or None. ``rand`` only: start the embeddings
             from ``U[-embedding_scale, embedding_scale]`` (Kim 2014: 0.25);
             None keeps Keras' default ``U[-0.05, 0.05]``.
+        projection: int or None. Units of a learned token-wise ReLU layer
+            between the embedding and the model body (0: none). None gives
+            mode ``static`` `STATIC_PROJECTION` (300: frozen vectors cannot
+            move toward the task, the layer can) and the other modes 0;
+            ``flatten`` (the seeds' model), ``ngrams`` and ``cnn_ngrams``
+            keep 0.
         maxlen: int or None. Padded sequence length; default covers 99% of
             the training texts.
         num_words: int or None. Keep only the ``num_words - 1`` most frequent
@@ -104,10 +111,13 @@ class TextClassifier(EstimatorMixin):
         oov_token: str or None. Token for words unseen in training.
         oov_init: str. ``random`` (Kim's ``U[-a, a]``) or ``zeros`` for words
             the vectors lack.
-        pretrained_vocab: int. In the pretrained modes, also give ids to up to
-            this many of the vectors' first (most frequent) words that the
-            training texts lack, so test words never seen in training still
-            get their pretrained vector. 0 keeps the training vocabulary only.
+        pretrained_vocab: int or None. In the pretrained modes, also give ids
+            to up to this many of the vectors' first (most frequent) words
+            that the training texts lack, so test words never seen in
+            training still get their pretrained vector. 0 keeps the training
+            vocabulary only. None gives mode ``static`` (whose rows no
+            training moves) `STATIC_PRETRAINED_VOCAB` (100,000) unless
+            `num_words` caps the vocabulary, and the other modes 0.
         units: int. Recurrent units. layers: int. Stacked recurrent layers.
         dropout: float or None. Dropout before the output; the model's default
             when None (0.5, and 0 for ``flatten`` as in the seeds).
@@ -184,12 +194,13 @@ class TextClassifier(EstimatorMixin):
         download_vectors: bool = False,
         embedding_dim: int | None = None,
         embedding_scale: float | None = None,
+        projection: int | None = None,
         maxlen: int | None = None,
         num_words: int | None = None,
         lower: bool = True,
         oov_token: str | None = None,
         oov_init: str = "random",
-        pretrained_vocab: int = 0,
+        pretrained_vocab: int | None = None,
         units: int = 100,
         layers: int = 1,
         dropout: float | None = None,
@@ -215,6 +226,7 @@ class TextClassifier(EstimatorMixin):
         self.download_vectors = download_vectors
         self.embedding_dim = embedding_dim
         self.embedding_scale = embedding_scale
+        self.projection = projection
         self.maxlen = maxlen
         self.num_words = num_words
         self.lower = lower
@@ -507,7 +519,7 @@ class TextClassifier(EstimatorMixin):
             vectors = resolve_vectors(
                 self.vectors,
                 tokenizer,
-                pretrained_vocab=self.pretrained_vocab,
+                pretrained_vocab=self._pretrained_vocab(),
                 download=self.download_vectors,
             )
             matrix, self.coverage = build_embedding_matrix(
@@ -526,6 +538,13 @@ class TextClassifier(EstimatorMixin):
             return None, self._vectors_dim()  # rand: learn embeddings of the vectors' size
         return None, DEFAULT_EMBEDDING_DIM
 
+    def _pretrained_vocab(self) -> int:
+        """`pretrained_vocab`, or its mode's default when None."""
+        if self.pretrained_vocab is not None:
+            return self.pretrained_vocab
+        static = self.mode == "static" and self.num_words is None
+        return STATIC_PRETRAINED_VOCAB if static else 0
+
     def _char_table(self, tokenizer: Tokenizer) -> np.ndarray | None:
         """Each word id's hashed character n-gram buckets, or None without `char_ngrams`."""
         if self.char_ngrams is None:
@@ -542,6 +561,7 @@ class TextClassifier(EstimatorMixin):
             model=self.model_name,
             mode=self.mode,
             embedding_scale=self.embedding_scale,
+            projection=self.projection,
             units=self.units,
             layers=self.layers,
             dropout=self.dropout,

@@ -173,6 +173,7 @@ RECIPE_DECIDES: tuple[str, ...] = (
     "mode",
     "embedding_dim",
     "embedding_scale",
+    "projection",
     "pretrained_vocab",
     "units",
     "layers",

@@ -297,6 +297,7 @@ def _upgrade_v1(data: dict[str, Any], path: Path) -> dict[str, Any]:
             "download_vectors": False,
             "embedding_dim": model["embedding_dim"] if mode == "rand" else None,
             "embedding_scale": model.get("embedding_scale"),
+            "projection": model.get("projection", 0),
             "maxlen": model["sequence_length"],
             "num_words": options["num_words"],
             "lower": options["lower"],

@@ -78,6 +78,7 @@ def compare(
     oov_token: opt.OOVTokenOpt = None,
     embedding_dim: opt.EmbeddingDimOpt = None,
     embedding_scale: opt.EmbeddingScaleOpt = None,
+    projection: opt.ProjectionOpt = None,
     units: opt.UnitsOpt = 100,
     layers: opt.LayersOpt = 1,
     dropout: opt.DropoutOpt = None,
@@ -86,7 +87,7 @@ def compare(
     learning_rate: opt.LearningRateOpt = None,
     batch_size: opt.BatchSizeOpt = 50,
     oov_init: opt.OOVInitOpt = "random",
-    pretrained_vocab: opt.PretrainedVocabOpt = 0,
+    pretrained_vocab: opt.PretrainedVocabOpt = None,
     validation_split: Annotated[
         float,
         typer.Option(

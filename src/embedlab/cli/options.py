@@ -127,6 +127,14 @@ EmbeddingScaleOpt = Annotated[
         min=0.0, help="Mode rand: start embeddings from U[-a, a] (Kim: 0.25); Keras' 0.05."
     ),
 ]
+ProjectionOpt = Annotated[
+    _OptionalInt,
+    typer.Option(
+        min=0,
+        help="Units of a learned ReLU layer over each word's vector; 0: none "
+        "[default: 300 in mode static, else 0].",
+    ),
+]
 UnitsOpt = Annotated[
     int, typer.Option(min=1, help="Recurrent units; for wide/wide_average the table width (1).")
 ]
@@ -146,9 +154,11 @@ LearningRateOpt = Annotated[
 BatchSizeOpt = Annotated[int, typer.Option(min=1, help="Mini-batch size (Kim: 50).")]
 OOVInitOpt = Annotated[str, typer.Option(help="random|zeros: the rows of words the vectors lack.")]
 PretrainedVocabOpt = Annotated[
-    int,
+    _OptionalInt,
     typer.Option(
-        min=0, help="Also give ids to the vectors' N most frequent words unseen in training."
+        min=0,
+        help="Also give ids to the vectors' N most frequent words unseen in training "
+        "[default: 100000 in mode static, else 0].",
     ),
 ]
 ValidationSplitOpt = Annotated[

@@ -62,7 +62,7 @@ def _train_row(
 
 
 def run_demo(
-    *, model: str = "cnn", epochs: int = 15, seed: int = 0, pretrained_vocab: int = 0
+    *, model: str = "cnn", epochs: int = 15, seed: int = 0, pretrained_vocab: int | None = None
 ) -> list[DemoRow]:
     """Train `model` in modes rand, static and nonstatic on the bundled reviews.
 
@@ -70,8 +70,9 @@ def run_demo(
         model: str. A registered model name.
         epochs: int. Training epochs of each run.
         seed: int. Seed of the split and of each run.
-        pretrained_vocab: int. GloVe's most frequent words given ids beside the
-            training words, so test words unseen in training keep their vectors.
+        pretrained_vocab: int or None. GloVe's most frequent words given ids
+            beside the training words, so test words unseen in training keep
+            their vectors; None: `TextClassifier`'s default for each mode.
 
     Returns:
         One `DemoRow` per mode.
@@ -93,7 +94,7 @@ def run_demo(
             model,
             mode=mode,
             vectors=DEMO_VECTORS,
-            pretrained_vocab=0 if mode == "rand" else pretrained_vocab,
+            pretrained_vocab=None if mode == "rand" else pretrained_vocab,
             seed=seed,
             analyzer="whitespace",
         )

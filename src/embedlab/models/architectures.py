@@ -38,7 +38,7 @@ def _recurrent_stack(x: Any, config: ModelConfig, cell: str, bidirectional: bool
     "flatten",
     masking=False,
     description="the seeds' Embedding -> Flatten -> Dense",
-    defaults={"dropout": 0.0},
+    defaults={"dropout": 0.0, "projection": 0},
 )
 def _flatten(x: Any, config: ModelConfig) -> Any:
     return import_keras().layers.Flatten(name="flatten")(x)
@@ -113,7 +113,7 @@ def _cnn(x: Any, config: ModelConfig) -> Any:
     "ngrams",
     masking=False,
     description="fastText-like: mean of word and hashed word n-gram vectors",
-    defaults={"dropout": 0.0},
+    defaults={"dropout": 0.0, "projection": 0},  # the n-gram rows are as wide as the words
     uses_ids=True,
     options=("ngram_buckets", "ngrams", "char_ngrams"),
 )
@@ -137,7 +137,7 @@ def _char_args(config: ModelConfig) -> dict[str, int]:
     "cnn_ngrams",
     masking=False,
     description="wide & deep: Kim's CNN features beside the fastText-like n-gram mean",
-    defaults={"max_norm": 3.0},
+    defaults={"max_norm": 3.0, "projection": 0},  # as `ngrams`
     uses_ids=True,
     options=("ngram_buckets", "ngrams", "edge_padding", "num_filters", "char_ngrams"),
     min_length=max(KIM_FILTER_SIZES),

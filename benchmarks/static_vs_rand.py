@@ -1,0 +1,126 @@
+"""Issue 14 item 5: does `--mode static --vectors glove-6B-50d` lose to `rand`?
+
+On dev splits carved from TRAINING data only (`recipe_search.dev_split`: MR
+fold 1's training part, SST-2's train and dev files, TREC's training file;
+two dev splits each), every variant trains with `compare`'s fit options (10
+epochs, early stopping on its own 10% split, patience 2) for two seeds, and
+the table gives the mean dev accuracy over the four runs and the mean
+seconds. A variant is the model, the mode and constructor options away from
+the defaults (``static-before``: the static defaults before issue 14).
+Rows with ``"source": "prototype"`` ran before the `projection` option
+existed, with a Dense layer patched in by hand (Keras' own unseeded
+initializer; otherwise the same model).
+
+Each run is added to ``--jsonl`` (one line each, the file rewritten whole)
+as it ends and skipped when already there, so an interrupted run resumes;
+``--table`` only prints.
+
+    nice -n 10 python benchmarks/static_vs_rand.py --model cnn
+    nice -n 10 python benchmarks/static_vs_rand.py --model average --variants rand,static
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import recipe_search  # noqa: E402
+from embedlab.atomic import write_text  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results" / "static_vs_rand.jsonl"
+GLOVE = {"vectors": "glove-6B-50d"}
+KEY = ("model", "variant", "dataset", "dev_seed", "seed")  # one run
+FIT = {"epochs": 10, "validation_split": 0.1, "patience": 2}  # `compare`'s
+VARIANTS: dict[str, dict[str, Any]] = {
+    "rand": {"mode": "rand"},
+    "static": {"mode": "static", **GLOVE},  # today's defaults
+    # the static defaults before issue 14 (no projection, training words only)
+    "static-before": {"mode": "static", **GLOVE, "projection": 0, "pretrained_vocab": 0},
+    "static-proj-only": {"mode": "static", **GLOVE, "pretrained_vocab": 0},
+    "static-vocab-only": {"mode": "static", **GLOVE, "projection": 0},
+    "static-proj100": {"mode": "static", **GLOVE, "projection": 100, "pretrained_vocab": 0},
+}
+
+
+def run(model: str, variant: str, dataset: str, dev_seed: int, seed: int) -> dict[str, Any]:
+    """Train one variant on one dev split with one seed; its dev accuracy and seconds."""
+    from embedlab.classify.classifier import TextClassifier
+
+    fit, dev = recipe_search.dev_split(dataset, dev_seed)
+    start = time.perf_counter()
+    clf = TextClassifier(model, seed=seed, **VARIANTS[variant])
+    clf.fit(fit.texts, fit.labels, verbose=0, **FIT)
+    seconds = time.perf_counter() - start
+    proba = clf.predict_proba(dev.texts)
+    return {
+        "accuracy": recipe_search.accuracy(proba, clf.labels, dev),
+        "seconds": seconds,
+        "epochs_run": len(clf.history.get("loss", [])),
+    }
+
+
+def table(rows: list[dict[str, Any]], model: str, variants: list[str], datasets: list[str]) -> None:
+    print(f"| {model} | " + " | ".join(datasets) + " | mean s |")
+    print("| --- |" + " --- |" * (len(datasets) + 1))
+    for variant in variants:
+        cells, seconds = [], []
+        for dataset in datasets:
+            mine = [
+                r
+                for r in rows
+                if (r["model"], r["variant"], r["dataset"]) == (model, variant, dataset)
+            ]
+            seconds += [r["seconds"] for r in mine]
+            mean = sum(r["accuracy"] for r in mine) / len(mine) if mine else None
+            cells.append("-" if mean is None else f"{100 * mean:.2f} ({len(mine)})")
+        mean_s = f"{sum(seconds) / len(seconds):.1f}" if seconds else "-"
+        print(f"| {variant} | " + " | ".join(cells) + f" | {mean_s} |")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="cnn")
+    parser.add_argument("--variants", default="rand,static,static-noproj")
+    parser.add_argument("--datasets", default="MR,SST-2,TREC")
+    parser.add_argument("--seeds", type=int, default=2)
+    parser.add_argument("--dev-seeds", type=int, default=2)
+    parser.add_argument("--jsonl", type=Path, default=RESULTS)
+    parser.add_argument("--table", action="store_true", help="print the table only")
+    args = parser.parse_args()
+    variants, datasets = args.variants.split(","), args.datasets.split(",")
+    unknown = sorted(set(variants) - VARIANTS.keys())
+    if unknown:
+        parser.error(f"unknown variants {unknown}; choose from {', '.join(VARIANTS)}")
+    rows = (
+        [json.loads(line) for line in args.jsonl.read_text().splitlines() if line.strip()]
+        if args.jsonl.is_file()
+        else []
+    )
+    done = {tuple(r[name] for name in KEY) for r in rows}
+    if not args.table:
+        for dataset in datasets:
+            for dev_seed in range(args.dev_seeds):
+                for seed in range(args.seeds):
+                    for variant in variants:
+                        key = (args.model, variant, dataset, dev_seed, seed)
+                        if key in done:
+                            continue
+                        row = dict(zip(KEY, key, strict=True))
+                        row.update(run(args.model, variant, dataset, dev_seed, seed))
+                        print(json.dumps(row), flush=True)
+                        rows.append(row)
+                        write_text(args.jsonl, "".join(json.dumps(r) + "\n" for r in rows))
+    table(rows, args.model, variants, datasets)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
