@@ -47,6 +47,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "static-proj-only": {"mode": "static", **GLOVE, "pretrained_vocab": 0},
     "static-vocab-only": {"mode": "static", **GLOVE, "projection": 0},
     "static-proj100": {"mode": "static", **GLOVE, "projection": 100, "pretrained_vocab": 0},
+    # `cnn` only: Kim's edge padding in both modes
+    "rand-edge": {"mode": "rand", "edge_padding": True},
+    "static-edge": {"mode": "static", **GLOVE, "edge_padding": True},
 }
 
 

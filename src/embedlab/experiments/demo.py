@@ -94,7 +94,7 @@ def run_demo(
             model,
             mode=mode,
             vectors=DEMO_VECTORS,
-            pretrained_vocab=None if mode == "rand" else pretrained_vocab,
+            pretrained_vocab=pretrained_vocab,  # mode rand has no vectors to add
             seed=seed,
             analyzer="whitespace",
         )

@@ -331,11 +331,8 @@ class ModelConfig:
                 raise ModelConfigError(
                     f"`{name}` must be a positive integer. Received: {name}={value!r}"
                 )
-        if (
-            isinstance(self.projection, bool)
-            or not isinstance(self.projection, int)
-            or (self.projection < 0)
-        ):
+        projection = self.projection
+        if isinstance(projection, bool) or not isinstance(projection, int) or projection < 0:
             raise ModelConfigError(
                 "`projection` must be a non-negative integer (0: none). "
                 f"Received: projection={self.projection!r}"
