@@ -272,6 +272,7 @@ def part_classify(workdir: Path, args: argparse.Namespace) -> dict[str, Any]:
                 vectors=vectors,
                 projection=0,
                 pretrained_vocab=0,
+                edge_padding=False,
                 seed=0,
                 **options,
             )

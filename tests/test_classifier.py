@@ -277,22 +277,27 @@ def test_naive_bayes_is_refused_off_wide_and_off_binary_data():
         clf.fit(["a b", "c d", "e f"] * 3, ["x", "y", "z"] * 3, epochs=1, verbose=0)
 
 
-def test_edge_padding_reaches_the_model_and_survives_save_and_load(tmp_path, sentiment):
+def test_edge_padding_is_cnns_default_reaches_the_model_and_survives_save_and_load(
+    tmp_path, sentiment
+):
     texts, labels = sentiment
-    clf = TextClassifier("cnn", embedding_dim=8, edge_padding=True, seed=0)
+    clf = TextClassifier("cnn", embedding_dim=8, seed=0)  # Kim's padding by default
     clf.fit(texts, labels, epochs=1, verbose=0)
-    assert clf.config.edge_padding
+    assert clf.edge_padding is None and clf.config.edge_padding
     layer = clf.keras_model.get_layer("edge_padding")
     assert layer.output.shape[1] == clf.config.sequence_length + 2 * 4  # windows 3, 4, 5
     clf.save(tmp_path / "run")
     loaded = TextClassifier.load(tmp_path / "run")
-    assert loaded.edge_padding and loaded.config.edge_padding
+    assert loaded.config.edge_padding
     np.testing.assert_allclose(
         loaded.predict_proba(texts[:10]), clf.predict_proba(texts[:10]), atol=1e-6
     )
-    plain = TextClassifier("cnn", embedding_dim=8, seed=0)
-    plain.fit(texts[:40], labels[:40], epochs=1, verbose=0)
-    assert not plain.config.edge_padding
-    assert "edge_padding" not in [layer.name for layer in plain.keras_model.layers]
+    for plain in (
+        TextClassifier("cnn", embedding_dim=8, seed=0, edge_padding=False),
+        TextClassifier("cnn_ngrams", embedding_dim=8, seed=0, ngram_buckets=50),
+    ):
+        plain.fit(texts[:40], labels[:40], epochs=1, verbose=0)
+        assert not plain.config.edge_padding
+        assert "edge_padding" not in [layer.name for layer in plain.keras_model.layers]
     with pytest.raises(ModelConfigError, match="`edge_padding` pads the convolutions"):
         TextClassifier("bilstm", edge_padding=True)

@@ -107,7 +107,7 @@ class TrainOptions:
     ngram_buckets: int | None = None
     ngrams: int | None = None
     naive_bayes: bool = False
-    edge_padding: bool = False
+    edge_padding: bool | None = None
     num_filters: int | None = None
     analyzer: str | None = None  # None: kiwi when most texts are Hangul, else whitespace
     char_ngrams: tuple[int, int] | None = None

@@ -145,12 +145,12 @@ class TextClassifier(EstimatorMixin):
             & Manning 2012). `units` is also the output width of their n-gram
             table: 1 suffices for a linear model (with the default 100 the
             table is 100 times bigger and slower).
-        edge_padding: bool. For the models that declare it (``cnn`` and
-            ``cnn_ngrams``): Kim (2014)'s padding, ``max(filter_sizes) - 1``
+        edge_padding: bool or None. For the models that declare it (``cnn``
+            and ``cnn_ngrams``): Kim (2014)'s padding, ``max(filter_sizes) - 1``
             zero vectors at both ends of each sequence before the
             convolutions, so the first word is in as many windows as the
-            others. False (the default) convolves the post-padded ids as they
-            are.
+            others. False convolves the post-padded ids as they are. None
+            takes the model's default (on for ``cnn``, off for ``cnn_ngrams``).
         num_filters: int or None. For the models that declare it (``cnn``
             and ``cnn_ngrams``): feature maps per window size; None keeps
             Kim's 100.
@@ -214,7 +214,7 @@ class TextClassifier(EstimatorMixin):
         ngram_buckets: int | None = None,
         ngrams: int | None = None,
         naive_bayes: bool = False,
-        edge_padding: bool = False,
+        edge_padding: bool | None = None,
         num_filters: int | None = None,
         analyzer: str | None = None,
         char_ngrams: tuple[int, int] | None = None,

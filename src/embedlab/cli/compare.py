@@ -107,7 +107,7 @@ def compare(
     ngram_buckets: opt.NgramBucketsOpt = None,
     ngrams: opt.NgramsOpt = None,
     naive_bayes: opt.NaiveBayesOpt = False,
-    edge_padding: opt.EdgePaddingOpt = False,
+    edge_padding: opt.EdgePaddingOpt = None,
     num_filters: opt.NumFiltersOpt = None,
     analyzer: opt.TokenizerOpt = None,
     char_ngrams: opt.CharNgramsOpt = None,

@@ -81,6 +81,7 @@ TokenizerOpt = Annotated[
 _OptionalStr = Optional[str]  # noqa: UP045 - typer needs Optional on Python 3.10
 _OptionalInt = Optional[int]  # noqa: UP045
 _OptionalFloat = Optional[float]  # noqa: UP045
+_OptionalBool = Optional[bool]  # noqa: UP045
 
 # ------------------------------------------------ TrainOptions, one per field
 ModelOpt = Annotated[
@@ -200,8 +201,12 @@ NaiveBayesOpt = Annotated[
     ),
 ]
 EdgePaddingOpt = Annotated[
-    bool,
-    typer.Option(help="cnn/cnn_ngrams: Kim's zero padding at both ends of each text."),
+    _OptionalBool,
+    typer.Option(
+        "--edge-padding/--no-edge-padding",
+        help="cnn/cnn_ngrams: Kim's zero padding at both ends of each text "
+        "[default: on for cnn, off for cnn_ngrams].",
+    ),
 ]
 
 NumFiltersOpt = Annotated[

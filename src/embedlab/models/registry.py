@@ -280,7 +280,9 @@ class ModelConfig:
             padding, ``max(filter_sizes) - 1`` zero vectors at both ends of the
             embedded sequence before the convolutions, so every word (the
             first one too) falls in ``h`` windows of each size ``h``. False
-            (the default) convolves the post-padded sequence as it is.
+            convolves the post-padded sequence as it is (the field's default,
+            as configs saved before the option had; `with_defaults` gives
+            ``cnn`` True).
         char_ngrams: (int, int) or None. The n-gram models only: also hash each
             word's character n-grams of these lengths into the n-gram table.
         char_ngram_width: int. Character n-grams kept per word (the width of
