@@ -93,7 +93,7 @@ def table(rows: list[dict[str, Any]], model: str, variants: list[str], datasets:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="cnn")
-    parser.add_argument("--variants", default="rand,static,static-noproj")
+    parser.add_argument("--variants", default="rand,static,rand-noedge,static-noedge,static-before")
     parser.add_argument("--datasets", default="MR,SST-2,TREC")
     parser.add_argument("--seeds", type=int, default=2)
     parser.add_argument("--dev-seeds", type=int, default=2)
