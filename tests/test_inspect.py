@@ -107,6 +107,37 @@ def test_rand_has_one_table_and_nothing_moved(tmp_path_factory, data) -> None:  
     assert not (run / "pretrained.npy").exists()
 
 
+def test_static_compares_its_frozen_table_with_what_the_projection_reads(
+    tmp_path_factory, data
+) -> None:  # type: ignore[no-untyped-def]
+    import keras
+
+    texts, labels, vectors = data
+    clf = TextClassifier("average", mode="static", vectors=vectors, projection=6, seed=3)
+    clf.fit(texts, labels, epochs=2, verbose=0)
+    clf = TextClassifier.load(clf.save(tmp_path_factory.mktemp("static") / "run"))
+    tables = embedding_tables(clf)
+    good = tables.index["good"]
+    np.testing.assert_allclose(tables.before[good], vectors["good"], rtol=1e-6)
+    # the projected rows are what the Keras layer outputs for those ids
+    model = clf.keras_model
+    reads = keras.Model(model.inputs, model.get_layer("projection").output)
+    ids = np.zeros((1, model.inputs[0].shape[1]), dtype="int32")
+    ids[0, :3] = [good, tables.index["bad"], tables.index["film"]]
+    keras_rows = np.asarray(reads.predict(ids, verbose=0))[0, :3]
+    np.testing.assert_allclose(tables.after[ids[0, :3]], keras_rows, rtol=1e-5, atol=1e-6)
+    found = table_neighbours(clf, ["good"], topn=3)
+    assert found.before_name.startswith("static") and found.after_name == (
+        "read through the projection"
+    )
+    assert found.words[0].before is not None and found.moved == []  # other widths: no "moved"
+    assert "read through the projection" in format_inspection(found)
+
+    plain = TextClassifier("average", mode="static", vectors=vectors, projection=0)
+    plain.fit(texts, labels, epochs=1, verbose=0)
+    assert table_neighbours(plain, ["good"]).words[0].before is None  # one table
+
+
 def test_cli_prints_table_and_json(nonstatic_dir: Path, tmp_path: Path) -> None:
     env = {**os.environ, "KERAS_BACKEND": os.environ.get("KERAS_BACKEND", "jax")}
     args = [sys.executable, "-m", "embedlab", "inspect", str(nonstatic_dir)]

@@ -269,7 +269,7 @@ def _classifier_rows(
     if chosen is None:
         raise EmbedlabError(
             f"This {tables.after_name} classifier keeps one table; `table='before'` needs a "
-            "nonstatic or multichannel one."
+            "nonstatic or multichannel one, or a static one with a projection."
         )
     lower = clf.lower
     found, ids, found_groups, missing = [], [], [], []

@@ -8,12 +8,16 @@ pulls "bad" away from "good" (close in a table learned from contexts) towards
 - ``nonstatic``: the pretrained rows (``pretrained.npy``, kept at save time)
   against the fine-tuned embedding layer;
 - ``multichannel``: the frozen channel against the fine-tuned one;
-- ``static`` and ``rand``: one table (frozen, or learned from scratch).
+- ``static`` with a projection (`ModelConfig.projection`, its default): the
+  frozen table against the same rows read through the learned ReLU layer,
+  ``relu(row @ W + b)``, what the model's body sees;
+- ``static`` without one, and ``rand``: one table (frozen, or learned from
+  scratch).
 
 Similarity is the cosine; the neighbours are searched among the classifier's
 vocabulary (padding and the `oov_token` left out). How far a word moved is
 the cosine distance between its row before and after, among the words seen in
-training.
+training (not for a projection, whose rows have another width).
 """
 
 from __future__ import annotations
@@ -43,8 +47,9 @@ class EmbeddingTables:
             from the vectors only).
         after: np.ndarray. The table the model uses now (fine-tuned, learned
             or frozen).
-        before: np.ndarray or None. The pretrained table before fine-tuning
-            (None when nothing was fine-tuned).
+        before: np.ndarray or None. The pretrained table before fine-tuning,
+            or the frozen table of a static model whose `after` is its
+            projection (None when the model has one table).
         before_name: str. What `before` is, for headings.
         after_name: str. What `after` is, for headings.
     """
@@ -122,6 +127,19 @@ def _layer_weights(clf: TextClassifier, name: str, member: int | None = None) ->
     return np.asarray(layer.embeddings, dtype=np.float32)
 
 
+def _projection(clf: TextClassifier, member: int | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """The kernel and bias of the model's token-wise projection, or None without one."""
+    model = clf.keras_model
+    if member is not None:
+        model = next(layer for layer in model.layers if layer.name.startswith(f"member_{member}_"))
+    try:
+        layer = model.get_layer("projection")
+    except ValueError:
+        return None
+    kernel, bias = layer.get_weights()
+    return np.asarray(kernel, dtype=np.float32), np.asarray(bias, dtype=np.float32)
+
+
 def _inspected_member(clf: TextClassifier) -> tuple[int | None, str]:
     """For an ensemble, the member whose table is shown (its first pretrained one) and its mode."""
     assert clf.config is not None
@@ -163,6 +181,10 @@ def embedding_tables(clf: TextClassifier) -> EmbeddingTables:
                 )
             before = np.asarray(clf.pretrained_matrix, dtype=np.float32)
             before_name = f"static ({vectors})"
+        elif mode == "static" and (projection := _projection(clf, member)) is not None:
+            kernel, bias = projection
+            before, after = after, np.maximum(after @ kernel + bias, 0.0)
+            before_name, after_name = after_name, "read through the projection"
     tokenizer = clf.tokenizer
     rows = after.shape[0]
     words = [""] * rows
@@ -216,9 +238,10 @@ def moved_most(
 
     Returns:
         Up to `topn` ``(word, cosine distance before/after)`` pairs, largest
-        first; empty when nothing was fine-tuned.
+        first; empty when nothing was fine-tuned (a projection's rows have
+        another width: nothing moved, the model reads the rows anew).
     """
-    if tables.before is None or topn <= 0:
+    if tables.before is None or tables.before.shape[1] != tables.after.shape[1] or topn <= 0:
         return []
     ids = tables.candidates[tables.counts[tables.candidates] >= min_count]
     before, after = tables.before[ids], tables.after[ids]
