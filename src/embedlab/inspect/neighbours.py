@@ -110,15 +110,22 @@ class Inspection:
         }
 
 
+def _layer(clf: TextClassifier, name: str, member: int | None) -> Any:
+    """Layer `name` of the model (of ensemble member `member`, if given).
+
+    Raises:
+        StopIteration: no such member. ValueError: no such layer.
+    """
+    model = clf.keras_model
+    if member is not None:  # the members are sub-models ``member_<i>_...``
+        model = next(layer for layer in model.layers if layer.name.startswith(f"member_{member}_"))
+    return model.get_layer(name)
+
+
 def _layer_weights(clf: TextClassifier, name: str, member: int | None = None) -> np.ndarray:
     """The weights of embedding layer `name` (of ensemble member `member`, if given)."""
-    model = clf.keras_model
     try:
-        if member is not None:  # the members are sub-models ``member_<i>_...``
-            model = next(
-                layer for layer in model.layers if layer.name.startswith(f"member_{member}_")
-            )
-        layer = model.get_layer(name)
+        layer = _layer(clf, name, member)
     except (StopIteration, ValueError):
         raise EmbedlabError(
             f"This {getattr(clf.config, 'model', '')} model has no embedding layer {name!r} "
@@ -129,11 +136,8 @@ def _layer_weights(clf: TextClassifier, name: str, member: int | None = None) ->
 
 def _projection(clf: TextClassifier, member: int | None) -> tuple[np.ndarray, np.ndarray] | None:
     """The kernel and bias of the model's token-wise projection, or None without one."""
-    model = clf.keras_model
-    if member is not None:
-        model = next(layer for layer in model.layers if layer.name.startswith(f"member_{member}_"))
     try:
-        layer = model.get_layer("projection")
+        layer = _layer(clf, "projection", member)
     except ValueError:
         return None
     kernel, bias = layer.get_weights()
