@@ -347,7 +347,7 @@ def run_candidate(name: str, fit: Dataset, dev: Dataset, cache: Path) -> dict[st
     else:
         options, fit_options = {**CANDIDATES, **STATIC_STUDY}[name]
     options = dict(options)
-    if options["model"] in ("cnn", "cnn_ngrams"):  # as measured: `-edge` names Kim's padding,
+    if options["model"] == "cnn":  # as measured: `-edge` names Kim's padding,
         options.setdefault("edge_padding", False)  # `cnn`'s default since issue 14 item 5
     if not options.pop("_clitics", True):
         options["vectors"] = _vectors_without_clitic_parts(options["vectors"], fit)

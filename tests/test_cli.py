@@ -132,6 +132,26 @@ def test_help_lists_the_commands(tmp_path):
         assert command in result.stdout
 
 
+def test_train_help_shows_the_mode_and_model_dependent_defaults(tmp_path):
+    from embedlab.classify.matrix import STATIC_PRETRAINED_VOCAB
+    from embedlab.models.registry import STATIC_PROJECTION
+
+    env_width = {"COLUMNS": "300"}
+    result = subprocess.run(
+        [sys.executable, "-m", "embedlab", "train", "--help"],
+        cwd=tmp_path,
+        env={**os.environ, **env_width},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    text = " ".join(result.stdout.split())  # the help is wrapped in a box
+    assert f"(default: {STATIC_PROJECTION} in mode static, else 0)" in text
+    assert f"(default: {STATIC_PRETRAINED_VOCAB} in mode static, else 0)" in text
+    assert "(default: on for cnn, off for cnn_ngrams)" in text
+
+
 @pytest.fixture
 def glove_file(tmp_path):
     import numpy as np

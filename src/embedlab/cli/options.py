@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from embedlab.models.registry import model_names
+from embedlab.classify.matrix import STATIC_PRETRAINED_VOCAB
+from embedlab.models.registry import STATIC_PROJECTION, model_names
 
 if TYPE_CHECKING:
     from embedlab.pipeline import TrainOptions
@@ -133,7 +134,7 @@ ProjectionOpt = Annotated[
     typer.Option(
         min=0,
         help="Units of a learned ReLU layer over each word's vector; 0: none "
-        "[default: 300 in mode static, else 0].",
+        f"(default: {STATIC_PROJECTION} in mode static, else 0).",
     ),
 ]
 UnitsOpt = Annotated[
@@ -159,7 +160,7 @@ PretrainedVocabOpt = Annotated[
     typer.Option(
         min=0,
         help="Also give ids to the vectors' N most frequent words unseen in training "
-        "[default: 100000 in mode static, else 0].",
+        f"(default: {STATIC_PRETRAINED_VOCAB} in mode static, else 0).",
     ),
 ]
 ValidationSplitOpt = Annotated[
@@ -205,13 +206,13 @@ EdgePaddingOpt = Annotated[
     typer.Option(
         "--edge-padding/--no-edge-padding",
         help="cnn/cnn_ngrams: Kim's zero padding at both ends of each text "
-        "[default: on for cnn, off for cnn_ngrams].",
+        "(default: on for cnn, off for cnn_ngrams).",
     ),
 ]
 
 NumFiltersOpt = Annotated[
     int | None,
-    typer.Option(help="cnn/cnn_ngrams: feature maps per window size [default: 100, Kim's]."),
+    typer.Option(help="cnn/cnn_ngrams: feature maps per window size (default: 100, Kim's)."),
 ]
 
 
