@@ -78,13 +78,13 @@ def test_a_non_finite_loss_stops_training_with_the_likely_causes_and_is_never_be
     keras = import_keras()
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer="sgd", loss="binary_crossentropy")
-    x = np.ones((8, 2), dtype="float32")
-    x[3] = np.nan  # a loss of NaN from the first batch on
-    y = np.ones((8, 1), dtype="float32")
+    x = np.ones((64, 2), dtype="float32")
+    x[3] = np.nan  # a loss of NaN from the batch holding it on (batches are checked
+    y = np.ones((64, 1), dtype="float32")  # in Keras' callback thread)
     stopper = early_stopping(2)
     with pytest.raises(TrainingDivergedError, match="loss is nan in epoch 1.*learning rate"):
         model.fit(
-            x, y, validation_data=(x, y), epochs=3, verbose=0,
+            x, y, validation_data=(x, y), epochs=3, batch_size=8, verbose=0,
             callbacks=[stop_on_nonfinite(["`naive_bayes`"]), stopper],
         )  # fmt: skip
     assert stopper.best_weights is None  # no NaN epoch was recorded as the best

@@ -323,6 +323,9 @@ def stop_on_nonfinite(hints: Sequence[str] = ()) -> Any:
     The training loss is checked after each batch and the dev loss after
     each epoch, before early stopping sees it, so a NaN epoch is never
     recorded as the best one and a diverged model never reaches `save`.
+    The batch check runs in Keras' callback thread (``async_safe``), so the
+    training loop never waits for it; its error surfaces a batch or two
+    later, and at the latest when the epoch ends.
 
     Args:
         hints: sequence of str. More likely causes to name, specific to the
@@ -331,6 +334,11 @@ def stop_on_nonfinite(hints: Sequence[str] = ()) -> Any:
     keras = import_keras()
 
     class StopOnNonFinite(keras.callbacks.Callback):  # type: ignore[misc,name-defined]
+        # in the training loop, the check waited for each batch to finish before
+        # the next was dispatched: the recipe's CNN took 1.35 s an epoch on an MR
+        # fold against 1.05 s in Keras' callback thread
+        async_safe = True
+
         def __init__(self) -> None:
             super().__init__()
             self.epoch = 0
