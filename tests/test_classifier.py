@@ -301,3 +301,17 @@ def test_edge_padding_is_cnns_default_reaches_the_model_and_survives_save_and_lo
         assert "edge_padding" not in [layer.name for layer in plain.keras_model.layers]
     with pytest.raises(ModelConfigError, match="`edge_padding` pads the convolutions"):
         TextClassifier("bilstm", edge_padding=True)
+
+
+def test_average_trains_with_its_own_adam_rate_unless_one_is_given(sentiment):
+    texts, labels = sentiment
+
+    def rate(**options):
+        clf = TextClassifier(embedding_dim=8, seed=0, **options)
+        clf.fit(texts[:40], labels[:40], epochs=1, verbose=0)
+        return float(clf.keras_model.optimizer.learning_rate)
+
+    assert rate(model="average") == pytest.approx(3e-3)  # still learning after 10 epochs at 1e-3
+    assert rate(model="average", learning_rate=0.02) == pytest.approx(0.02)
+    assert rate(model="average", optimizer="sgd") == pytest.approx(0.01)  # SGD's own default
+    assert rate(model="lstm") == pytest.approx(1e-3)  # Adam's default

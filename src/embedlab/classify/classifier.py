@@ -58,6 +58,7 @@ from embedlab.models.registry import (
     build_model,
     min_sequence_length,
     model_defaults,
+    model_learning_rate,
 )
 from embedlab.text.analyzers import suggest_analyzer
 from embedlab.text.tokenizer import Tokenizer, pad_sequences
@@ -124,8 +125,9 @@ class TextClassifier(EstimatorMixin):
         max_norm: float or None. Max-norm of the output weights; the model's
             default when None (3 for ``cnn`` as Kim).
         optimizer: str. ``adam``, ``adadelta``, ``rmsprop`` or ``sgd``.
-        learning_rate: float or None. The optimizer's default when None
-            (1e-3 for Adam, 1.0 for Adadelta as Kim).
+        learning_rate: float or None. The model's default for Adam when
+            None (3e-3 for ``average``), else the optimizer's (1e-3 for Adam,
+            1.0 for Adadelta as Kim).
         batch_size: int. Mini-batch size (Kim: 50).
         seed: int. Seed of weights, noise rows, shuffling and the dev split:
             the same seed gives the same metrics and predictions on a CPU.
@@ -437,7 +439,9 @@ class TextClassifier(EstimatorMixin):
         compile_model(
             self.keras_model,
             optimizer=self.optimizer,
-            learning_rate=self.learning_rate,
+            learning_rate=model_learning_rate(self.config.model, self.optimizer)
+            if self.learning_rate is None
+            else self.learning_rate,
             n_classes=self.config.n_classes,
             multi_label=self.config.multi_label,
         )

@@ -151,7 +151,11 @@ MaxNormOpt = Annotated[
 ]
 OptimizerOpt = Annotated[str, typer.Option(help="adam|adadelta|rmsprop|sgd")]
 LearningRateOpt = Annotated[
-    _OptionalFloat, typer.Option(min=0.0, help="The optimizer's default if absent.")
+    _OptionalFloat,
+    typer.Option(
+        min=0.0,
+        help="If absent: the model's default for Adam (3e-3 for average), else the optimizer's.",
+    ),
 ]
 BatchSizeOpt = Annotated[int, typer.Option(min=1, help="Mini-batch size (Kim: 50).")]
 OOVInitOpt = Annotated[str, typer.Option(help="random|zeros: the rows of words the vectors lack.")]

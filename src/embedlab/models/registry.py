@@ -105,6 +105,7 @@ class _Entry:
     options: tuple[str, ...]
     min_length: int
     adapt: Adapt | None
+    learning_rate: float | None
 
 
 _REGISTRY: dict[str, _Entry] = {}
@@ -120,6 +121,7 @@ def register_model(
     options: tuple[str, ...] = (),
     min_length: int = 1,
     adapt: Adapt | None = None,
+    learning_rate: float | None = None,
 ) -> Callable[[Builder], Builder]:
     """Register a model body under `name`.
 
@@ -139,6 +141,9 @@ def register_model(
         adapt: callable or None. ``adapt(keras_model, config, x, y)``, run by
             `TextClassifier.fit` after building the model and before training,
             with the padded training ids ``x`` and targets ``y``.
+        learning_rate: float or None. Adam's learning rate for this model
+            when the user gives none (`model_learning_rate`); None keeps
+            Adam's 1e-3.
 
     Raises:
         ModelConfigError: for an option not in `MODEL_OPTIONS`.
@@ -165,6 +170,7 @@ def register_model(
             tuple(options),
             min_length,
             adapt,
+            learning_rate,
         )
         return build
 
@@ -223,6 +229,16 @@ def check_model_options(model: str, **options: Any) -> None:
 def model_defaults(name: str) -> dict[str, Any]:
     """The `ModelConfig` fields that model `name` sets differently by default."""
     return dict(_entry(name).defaults)
+
+
+def model_learning_rate(name: str, optimizer: str) -> float | None:
+    """The learning rate model `name` trains with by default under `optimizer`.
+
+    A model may declare its own for Adam (`register_model`'s
+    ``learning_rate``); otherwise, and for the other optimizers, None: the
+    optimizer's default.
+    """
+    return _entry(name).learning_rate if optimizer == "adam" else None
 
 
 def min_sequence_length(name: str) -> int:
