@@ -3,7 +3,8 @@
 On dev splits carved from TRAINING data only (`recipe_search.dev_split`: MR
 fold 1's training part, SST-2's train and dev files, TREC's training file;
 two dev splits each), every variant trains with `compare`'s fit options (10
-epochs, early stopping on its own 10% split, patience 2) for two seeds, and
+epochs, early stopping on its own 10% split, patience 2; ``--fit train``:
+`embedlab train`'s, 10 epochs and no early stopping) for two seeds, and
 the table gives the mean dev accuracy over the four runs and the mean
 seconds. A variant is the model, the mode and constructor options away from
 the defaults (``static-before``: mode static before issue 14 item 5 gave it
@@ -22,6 +23,7 @@ as it ends and skipped when already there, so an interrupted run resumes;
 
     nice -n 10 python benchmarks/static_vs_rand.py --model cnn
     nice -n 10 python benchmarks/static_vs_rand.py --model average --variants rand,static
+    nice -n 10 python benchmarks/static_vs_rand.py --variants rand,static --fit train
 """
 
 from __future__ import annotations
@@ -42,8 +44,13 @@ from embedlab.atomic import write_text  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "static_vs_rand.jsonl"
 GLOVE = {"vectors": "glove-6B-50d"}
-KEY = ("model", "variant", "dataset", "dev_seed", "seed")  # one run
-FIT = {"epochs": 10, "validation_split": 0.1, "patience": 2}  # `compare`'s
+KEY = ("model", "variant", "dataset", "dev_seed", "seed", "fit")  # one run
+# fit options: `compare`'s, or `embedlab train`'s (10 epochs, no dev split,
+# no early stopping: the issue's "default options")
+FITS: dict[str, dict[str, Any]] = {
+    "compare": {"epochs": 10, "validation_split": 0.1, "patience": 2},
+    "train": {"epochs": 10},
+}
 # static before issue 14 item 5 (Adam's 1e-3: `average` trains at 3e-3 since)
 _BEFORE = {"projection": 0, "pretrained_vocab": 0, "learning_rate": 1e-3}
 _LR_BEFORE = {"learning_rate": 1e-3}  # `average`'s rate before issue 14 item 5
@@ -62,14 +69,16 @@ VARIANTS: dict[str, dict[str, Any]] = {
 }
 
 
-def run(model: str, variant: str, dataset: str, dev_seed: int, seed: int) -> dict[str, Any]:
+def run(
+    model: str, variant: str, dataset: str, dev_seed: int, seed: int, fit_options: str
+) -> dict[str, Any]:
     """Train one variant on one dev split with one seed; its dev accuracy and seconds."""
     from embedlab.classify.classifier import TextClassifier
 
     fit, dev = recipe_search.dev_split(dataset, dev_seed)
     start = time.perf_counter()
     clf = TextClassifier(model, seed=seed, **VARIANTS[variant])
-    clf.fit(fit.texts, fit.labels, verbose=0, **FIT)
+    clf.fit(fit.texts, fit.labels, verbose=0, **FITS[fit_options])
     seconds = time.perf_counter() - start
     proba = clf.predict_proba(dev.texts)
     return {
@@ -79,8 +88,10 @@ def run(model: str, variant: str, dataset: str, dev_seed: int, seed: int) -> dic
     }
 
 
-def table(rows: list[dict[str, Any]], model: str, variants: list[str], datasets: list[str]) -> None:
-    print(f"| {model} | " + " | ".join(datasets) + " | mean s |")
+def table(
+    rows: list[dict[str, Any]], model: str, variants: list[str], datasets: list[str], fit: str
+) -> None:
+    print(f"| {model} ({fit}'s fit options) | " + " | ".join(datasets) + " | mean s |")
     print("| --- |" + " --- |" * (len(datasets) + 1))
     for variant in variants:
         cells, seconds = [], []
@@ -88,7 +99,8 @@ def table(rows: list[dict[str, Any]], model: str, variants: list[str], datasets:
             mine = [
                 r
                 for r in rows
-                if (r["model"], r["variant"], r["dataset"]) == (model, variant, dataset)
+                if (r["model"], r["variant"], r["dataset"], r["fit"])
+                == (model, variant, dataset, fit)
             ]
             seconds += [r["seconds"] for r in mine]
             mean = sum(r["accuracy"] for r in mine) / len(mine) if mine else None
@@ -104,6 +116,7 @@ def main() -> int:
     parser.add_argument("--datasets", default="MR,SST-2,TREC")
     parser.add_argument("--seeds", type=int, default=2)
     parser.add_argument("--dev-seeds", type=int, default=2)
+    parser.add_argument("--fit", choices=list(FITS), default="compare")
     parser.add_argument("--jsonl", type=Path, default=RESULTS)
     parser.add_argument("--table", action="store_true", help="print the table only")
     args = parser.parse_args()
@@ -116,21 +129,23 @@ def main() -> int:
         if args.jsonl.is_file()
         else []
     )
+    for r in rows:
+        r.setdefault("fit", "compare")  # rows from before `--fit`
     done = {tuple(r[name] for name in KEY) for r in rows}
     if not args.table:
         for dataset in datasets:
             for dev_seed in range(args.dev_seeds):
                 for seed in range(args.seeds):
                     for variant in variants:
-                        key = (args.model, variant, dataset, dev_seed, seed)
+                        key = (args.model, variant, dataset, dev_seed, seed, args.fit)
                         if key in done:
                             continue
                         row = dict(zip(KEY, key, strict=True))
-                        row.update(run(args.model, variant, dataset, dev_seed, seed))
+                        row.update(run(*key))
                         print(json.dumps(row), flush=True)
                         rows.append(row)
                         write_text(args.jsonl, "".join(json.dumps(r) + "\n" for r in rows))
-    table(rows, args.model, variants, datasets)
+    table(rows, args.model, variants, datasets, args.fit)
     return 0
 
 

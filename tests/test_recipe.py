@@ -37,9 +37,12 @@ def test_two_classes_get_naive_bayes_weights_and_more_classes_do_not():
     assert cnn["edge_padding"] is True  # Kim's: the first and last words in every window size
     assert "patience" not in binary.members[0].fit  # fixed epochs on every text
     six = plan(SHORT, [str(i % 6) for i in range(20)], multi_label=False, params={})
-    # two classes: the CNN's dev loss never recovered after a worse epoch, so it stops sooner
-    assert 1 <= binary.members[1].fit["patience"] < six.members[1].fit["patience"]
-    assert any("after 1 epoch without progress" in reason for reason in binary.reasons)
+    # two classes and enough data: the CNN's dev loss never recovered after a worse
+    # epoch, so it stops sooner; a small dev split is too noisy for that
+    many = plan(SHORT * 250, ["pos", "neg"] * 2500, multi_label=False, params={})
+    assert 1 <= many.members[1].fit["patience"] < binary.members[1].fit["patience"]
+    assert binary.members[1].fit["patience"] == six.members[1].fit["patience"]
+    assert any("after 1 epoch without progress" in reason for reason in many.reasons)
     assert not six.members[0].params.get("naive_bayes") and six.members[0].params["units"] >= 6
     for recipe in (binary, six):
         check_recipe(recipe)
