@@ -386,8 +386,8 @@ def plan(
             "edge_padding": CNN_EDGE_PADDING,
         }
         two_class = profile.n_classes == 2 and not multi_label
-        sure = two_class and profile.n_texts >= TWO_CLASS_CNN_PATIENCE_MIN_TEXTS
-        patience = TWO_CLASS_CNN_PATIENCE if sure else PATIENCE
+        big_dev = profile.n_texts >= TWO_CLASS_CNN_PATIENCE_MIN_TEXTS  # 10% of them
+        patience = TWO_CLASS_CNN_PATIENCE if two_class and big_dev else PATIENCE
         cnn_fit = {"epochs": CNN_EPOCHS, "patience": patience, "monitor": "val_loss"}
         specs.append((cnn, cnn_fit, {}))
         if profile.n_classes > 2 and not multi_label:

@@ -154,7 +154,8 @@ LearningRateOpt = Annotated[
     _OptionalFloat,
     typer.Option(
         min=0.0,
-        help="If absent: the model's default for Adam (3e-3 for average), else the optimizer's.",
+        help="If absent: the model's own rate for Adam if it declares one, else the "
+        "optimizer's default.",
     ),
 ]
 BatchSizeOpt = Annotated[int, typer.Option(min=1, help="Mini-batch size (Kim: 50).")]
