@@ -99,7 +99,8 @@ the best peer of TF-IDF + LR, NBSVM-bi and fastText on each: MR 79.5 / 80.1
    a dev split of a few dozen says little: on the tests' planted sentiment
    task (350 texts, 35 dev) patience 1 stopped the CNN early and the
    ensemble scored 0.72 against at least 0.9 with 2, so smaller data keep
-   `PATIENCE` (the dev splits above held 692 to 2,500 texts).
+   `PATIENCE` (in the runs above the CNN's own early-stopping split, 10% of
+   the fit part, held 623 to 2,250 texts).
    Where the CNN stops paying, checked on IMDB's two-class training reviews
    cut short (``recipe_search.py --datasets IMDB-50,IMDB-100``, two splits
    each; the recipe against itself with `LONG_TEXT_TOKENS` lowered so that
