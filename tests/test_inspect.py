@@ -133,6 +133,11 @@ def test_static_compares_its_frozen_table_with_what_the_projection_reads(
     assert found.words[0].before is not None and found.moved == []  # other widths: no "moved"
     assert "read through the projection" in format_inspection(found)
 
+    # as wide as the vectors: still two spaces, not a table trained further
+    square = TextClassifier("average", mode="static", vectors=vectors, projection=vectors.dim)
+    square.fit(texts, labels, epochs=1, verbose=0)
+    assert table_neighbours(square, ["good"]).moved == []
+
     plain = TextClassifier("average", mode="static", vectors=vectors, projection=0)
     plain.fit(texts, labels, epochs=1, verbose=0)
     assert table_neighbours(plain, ["good"]).words[0].before is None  # one table

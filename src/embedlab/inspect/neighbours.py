@@ -52,6 +52,9 @@ class EmbeddingTables:
             projection (None when the model has one table).
         before_name: str. What `before` is, for headings.
         after_name: str. What `after` is, for headings.
+        moved: bool. Whether `after` is `before` trained further, row for
+            row (fine-tuning), so that a row's move means something; False
+            for a projection, which reads the rows anew.
     """
 
     words: list[str]
@@ -62,6 +65,7 @@ class EmbeddingTables:
     before_name: str
     after_name: str
     index: dict[str, int] = field(default_factory=dict)
+    moved: bool = True
 
 
 @dataclass(frozen=True)
@@ -170,6 +174,7 @@ def embedding_tables(clf: TextClassifier) -> EmbeddingTables:
     vectors = clf.vectors_name or "pretrained"
     before: np.ndarray | None = None
     before_name = ""
+    moved = True
     if mode == "multichannel":
         after = _layer_weights(clf, "embedding_nonstatic", member)
         before = _layer_weights(clf, "embedding_static", member)
@@ -189,6 +194,7 @@ def embedding_tables(clf: TextClassifier) -> EmbeddingTables:
             kernel, bias = projection
             before, after = after, np.maximum(after @ kernel + bias, 0.0)
             before_name, after_name = after_name, "read through the projection"
+            moved = False
     tokenizer = clf.tokenizer
     rows = after.shape[0]
     words = [""] * rows
@@ -202,7 +208,9 @@ def embedding_tables(clf: TextClassifier) -> EmbeddingTables:
         [i for i in range(1, rows) if words[i] and words[i] != oov], dtype=np.int64
     )
     index = {words[i]: int(i) for i in candidates}
-    return EmbeddingTables(words, candidates, counts, after, before, before_name, after_name, index)
+    return EmbeddingTables(
+        words, candidates, counts, after, before, before_name, after_name, index, moved
+    )
 
 
 def _unit(matrix: np.ndarray) -> np.ndarray:
@@ -242,10 +250,10 @@ def moved_most(
 
     Returns:
         Up to `topn` ``(word, cosine distance before/after)`` pairs, largest
-        first; empty when nothing was fine-tuned (a projection's rows have
-        another width: nothing moved, the model reads the rows anew).
+        first; empty when nothing was fine-tuned (`EmbeddingTables.moved`:
+        a projection reads the rows anew, nothing moved).
     """
-    if tables.before is None or tables.before.shape[1] != tables.after.shape[1] or topn <= 0:
+    if tables.before is None or not tables.moved or topn <= 0:
         return []
     ids = tables.candidates[tables.counts[tables.candidates] >= min_count]
     before, after = tables.before[ids], tables.after[ids]
