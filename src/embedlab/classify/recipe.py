@@ -336,7 +336,8 @@ def plan(
     hangul = profile.hangul and params.get("analyzer") in (None, "kiwi")
     reasons: list[str] = []
     wide: dict[str, Any] = {"model": "wide", "ngrams": 2, "learning_rate": LINEAR_LEARNING_RATE}
-    if profile.n_classes == 2 and not multi_label:
+    two_class = profile.n_classes == 2 and not multi_label  # one label each
+    if two_class:
         wide.update(naive_bayes=True, units=1, ngram_buckets=2**20)
         reasons.append("two classes, one label per text: word 1-2 grams weighted by naive Bayes")
     else:
@@ -386,7 +387,6 @@ def plan(
             "learning_rate": CNN_LEARNING_RATE,
             "edge_padding": CNN_EDGE_PADDING,
         }
-        two_class = profile.n_classes == 2 and not multi_label
         big_dev = profile.n_texts >= TWO_CLASS_CNN_PATIENCE_MIN_TEXTS  # 10% of them
         patience = TWO_CLASS_CNN_PATIENCE if two_class and big_dev else PATIENCE
         cnn_fit = {"epochs": CNN_EPOCHS, "patience": patience, "monitor": "val_loss"}
