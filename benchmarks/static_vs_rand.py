@@ -12,7 +12,9 @@ a projection, the vectors' first 100,000 words and, for `cnn`, Kim's edge
 padding, and for `average` Adam at 1e-3 rather than its 3e-3; ``-noedge``:
 without the padding; ``-lr1e-3``: Adam at 1e-3, `average`'s rate before).
 The `average` rows named ``rand`` and ``static`` before that change were
-renamed ``rand-lr1e-3`` and ``static-lr1e-3``.
+renamed ``rand-lr1e-3`` and ``static-lr1e-3``; those named so before
+`average` dropped its dropout (0.5 -> 0), ``rand-drop0.5`` and
+``static-drop0.5``.
 Rows with ``"source": "prototype"`` ran before the `projection` option
 existed, with a Dense layer patched in by hand (Keras' own unseeded
 initializer; otherwise the same model).
@@ -54,9 +56,12 @@ FITS: dict[str, dict[str, Any]] = {
     # of patience never found a better one, so patience is not what static lacks
     "compare-p3": {"epochs": 10, "validation_split": 0.1, "patience": 3},
 }
+# `average`'s dropout before issue 14 item 5 (0 since; the other models' default)
+_DROPOUT_BEFORE = {"dropout": 0.5}
 # static before issue 14 item 5 (Adam's 1e-3: `average` trains at 3e-3 since)
-_BEFORE = {"projection": 0, "pretrained_vocab": 0, "learning_rate": 1e-3}
-_LR_BEFORE = {"learning_rate": 1e-3}  # `average`'s rate before issue 14 item 5
+_BEFORE = {"projection": 0, "pretrained_vocab": 0, "learning_rate": 1e-3, **_DROPOUT_BEFORE}
+# `average`'s rate before issue 14 item 5 (and its dropout, as these rows ran)
+_LR_BEFORE = {"learning_rate": 1e-3, **_DROPOUT_BEFORE}
 _NO_EDGE = {"edge_padding": False}  # `cnn` before issue 14 item 5 (`average` has none)
 VARIANTS: dict[str, dict[str, Any]] = {
     "rand": {"mode": "rand"},  # today's defaults
@@ -69,6 +74,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "static-proj100": {"mode": "static", **GLOVE, **_BEFORE, "projection": 100, **_NO_EDGE},
     "rand-lr1e-3": {"mode": "rand", **_LR_BEFORE},
     "static-lr1e-3": {"mode": "static", **GLOVE, **_LR_BEFORE},
+    "rand-drop0.5": {"mode": "rand", **_DROPOUT_BEFORE},
+    "static-drop0.5": {"mode": "static", **GLOVE, **_DROPOUT_BEFORE},
 }
 
 

@@ -182,6 +182,17 @@ def test_flatten_is_the_seeds_model():
     assert kinds == ["InputLayer", "Embedding", "Flatten", "Dense"]
 
 
+def test_average_reads_the_mean_without_dropout_unless_asked():
+    def built(**given):
+        return build_model(
+            ModelConfig.with_defaults(model="average", mode="rand", **SIZES, n_classes=2, **given)
+        )
+
+    kinds = [type(layer).__name__ for layer in built().layers]
+    assert kinds == ["InputLayer", "Embedding", "MaskedMean", "Dense"]
+    assert built(dropout=0.3).get_layer("dropout").rate == 0.3
+
+
 def test_stacked_rnn_returns_sequences_on_all_but_the_last():
     model = build_model(config("lstm", layers=3))
     lstms = [layer for layer in model.layers if type(layer).__name__ == "LSTM"]

@@ -121,7 +121,8 @@ class TextClassifier(EstimatorMixin):
             `num_words` caps the vocabulary, and the other modes 0.
         units: int. Recurrent units. layers: int. Stacked recurrent layers.
         dropout: float or None. Dropout before the output; the model's default
-            when None (0.5, and 0 for ``flatten`` as in the seeds).
+            when None (0.5; 0 for ``flatten`` as in the seeds, and for
+            ``average``, ``ngrams`` and the ``wide`` models).
         max_norm: float or None. Max-norm of the output weights; the model's
             default when None (3 for ``cnn`` as Kim).
         optimizer: str. ``adam``, ``adadelta``, ``rmsprop`` or ``sgd``.
