@@ -5,6 +5,8 @@ import pytest
 
 from embedlab.classify.classifier import TextClassifier
 from embedlab.models.ngrams import (
+    HASH_VERSION,
+    LEGACY_HASH,
     PRIME,
     hashed_ngram_codes,
     linear_layer_class,
@@ -15,7 +17,18 @@ from embedlab.models.registry import ModelConfig, build_model
 keras = pytest.importorskip("keras")
 
 
-def reference_buckets(row: np.ndarray, n: int, buckets: int) -> list[int]:
+def mix32(code: int) -> int:
+    """The 32-bit finalizer on an unsigned Python int (two rounds of xor-shift, multiply)."""
+    u = code & 0xFFFFFFFF
+    for _ in range(2):
+        u = ((u >> 16) ^ u) * 0x45D9F3B & 0xFFFFFFFF
+    u = (u >> 16) ^ u
+    return u - 2**32 if u >= 2**31 else u  # as a signed int32
+
+
+def reference_buckets(
+    row: np.ndarray, n: int, buckets: int, hash_version: int = HASH_VERSION
+) -> list[int]:
     """Bucket of each n-gram of `row` with no padding id, in wrapping int32 arithmetic."""
     out = []
     for i in range(len(row) - n + 1):
@@ -25,7 +38,8 @@ def reference_buckets(row: np.ndarray, n: int, buckets: int) -> list[int]:
             with np.errstate(over="ignore"):
                 for t in window[1:]:
                     code = np.int32(code * np.int32(PRIME) + np.int32(t))
-            out.append(int(code) % buckets)
+            mixed = int(code) if n == 1 or hash_version == LEGACY_HASH else mix32(int(code))
+            out.append(mixed % buckets)
     return out
 
 
@@ -265,6 +279,57 @@ def test_wide_with_char_ngrams_saves_and_loads_with_the_same_predictions(tmp_pat
     loaded = TextClassifier.load(tmp_path / "model")
     assert loaded.config == clf.config
     np.testing.assert_allclose(loaded.predict_proba(texts), clf.predict_proba(texts), rtol=1e-6)
+
+
+@pytest.mark.parametrize("buckets", [100_000, 200_000, 2**18])
+def test_ngrams_of_frequent_words_spread_over_a_table_of_any_size(buckets):
+    """As many distinct buckets as uniform hashing would fill, whatever the table's size.
+
+    Before the finalizer (`LEGACY_HASH`) the code was taken modulo the table:
+    PRIME is 3 modulo 100,000 and 200,000, so the bigram (a, b) of small
+    (frequent) ids fell in bucket 3a + b.
+    """
+    words = np.arange(1, 301, dtype=np.int32)
+    ids = np.stack(np.meshgrid(words, words), -1).reshape(-1, 2)  # every bigram
+    uniform = buckets * (1 - (1 - 1 / buckets) ** (len(words) + len(ids)))
+
+    def filled(hash_version: int) -> int:
+        codes = hashed_ngram_codes(ids, 2, buckets, hash_version=hash_version)
+        return len(np.unique(np.concatenate([code[valid > 0] for code, valid in codes])))
+
+    assert filled(HASH_VERSION) >= 0.98 * uniform
+    if buckets % 2**18:  # a power of two spread the legacy codes too
+        assert filled(LEGACY_HASH) < 0.1 * uniform
+
+
+@pytest.mark.parametrize("kind", ["linear", "bag"])
+def test_a_layer_saved_before_the_finalizer_loads_with_the_hash_it_learnt(kind):
+    rng = np.random.default_rng(2)
+    ids = rng.integers(1, 5000, size=(3, 6)).astype(np.int32)
+    if kind == "linear":
+        layer = linear_layer_class()(buckets=13, units=1, max_n=2)
+    else:
+        layer = ngram_layer_class()(buckets=13, max_n=2)
+    config = layer.get_config()
+    assert config["hash_version"] == HASH_VERSION
+    del config["hash_version"]  # as saved before the finalizer
+    old = type(layer).from_config(config)
+    assert old.hash_version == LEGACY_HASH
+    table = rng.normal(size=(13, 1)).astype(np.float32)
+    embedded = np.zeros((3, 6, 1), dtype=np.float32)
+    old.build(ids.shape if kind == "linear" else [ids.shape, embedded.shape])
+    old.table.assign(table)
+    out = np.asarray(old(ids) if kind == "linear" else old([ids, embedded]))[:, 0]
+    orders = (1, 2) if kind == "linear" else (2,)
+    for b, row in enumerate(ids):
+        rows = [k for n in orders for k in reference_buckets(row, n, 13, LEGACY_HASH)]
+        total = table[rows, 0].sum()
+        expected = total / np.sqrt(len(rows)) if kind == "linear" else total / (6 + len(rows))
+        np.testing.assert_allclose(out[b], expected, rtol=1e-5)
+    with pytest.raises(ValueError, match="Unknown n-gram `hash_version` 3"):
+        type(layer).from_config({**config, "hash_version": 3})(
+            ids if kind == "linear" else [ids, embedded]
+        )
 
 
 def test_numpy_and_the_graph_hash_ngrams_alike():

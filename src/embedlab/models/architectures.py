@@ -183,7 +183,14 @@ def _naive_bayes_ratios(
     char_table = None  # filled from the vocabulary before this step, when `char_ngrams`
     if getattr(layer, "char_table", None) is not None:
         char_table = np.asarray(layer.char_table.numpy())
-    ratios = naive_bayes_ratios(x, y, config.ngram_buckets, config.ngrams, char_table=char_table)
+    ratios = naive_bayes_ratios(
+        x,
+        y,
+        config.ngram_buckets,
+        config.ngrams,
+        char_table=char_table,
+        hash_version=layer.hash_version,
+    )
     layer.scale.assign(ratios)
 
 
