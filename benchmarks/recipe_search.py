@@ -292,6 +292,10 @@ ENSEMBLES: tuple[tuple[str, ...], ...] = (
     ("wide", "cnn-nonstatic"),
     ("wide", "ngrams"),
     ("wide", "cnn-nonstatic", "ngrams"),
+    # `ngrams` re-tried after the n-gram hash's finalizer (its 100,000-row table
+    # had packed the n-grams into half the rows before): a third member
+    ("wide-small-all3-v2", "cnn50-nonstatic-lr2e-3-edge", "ngrams"),
+    ("nbwide-all3-v2", "cnn50-nonstatic-lr2e-3-edge", "ngrams"),
 )
 
 
