@@ -293,7 +293,10 @@ ENSEMBLES: tuple[tuple[str, ...], ...] = (
     ("wide", "ngrams"),
     ("wide", "cnn-nonstatic", "ngrams"),
     # `ngrams` re-tried after the n-gram hash's finalizer (its 100,000-row table
-    # had packed the n-grams into half the rows before): a third member
+    # had packed the n-grams into half the rows before): a third member. Not
+    # kept: TREC 87.71 / 91.93, TREC-fine 80.92 / 82.39 against the recipe's
+    # 87.34 / 91.01, 82.39 / 80.55 (a fresh cache, both dev seeds), +0.42 on
+    # average (-1.47 to +1.84) for about 1.5x the time
     ("wide-small-all3-v2", "cnn50-nonstatic-lr2e-3-edge", "ngrams"),
     ("nbwide-all3-v2", "cnn50-nonstatic-lr2e-3-edge", "ngrams"),
 )
