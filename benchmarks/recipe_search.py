@@ -42,7 +42,7 @@ ratios only within one run, and re-measure speed on a quiet machine.
     nice -n 10 python benchmarks/recipe_search.py --datasets MR --dev-seed 1
     python benchmarks/recipe_search.py --datasets MR,SST-2,TREC,IMDB --cached-only  # table
     nice -n 10 python benchmarks/recipe_search.py --datasets TREC-fine,IMDB-rating \
-        --candidates recipe --recipe MULTICLASS_UNITS=16
+        --candidates recipe --recipe LINEAR_EPOCHS=4
 """
 
 from __future__ import annotations

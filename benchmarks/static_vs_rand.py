@@ -15,6 +15,12 @@ The `average` rows named ``rand`` and ``static`` before that change were
 renamed ``rand-lr1e-3`` and ``static-lr1e-3``; those named so before
 `average` dropped its dropout (0.5 -> 0), ``rand-drop0.5`` and
 ``static-drop0.5``.
+For `wide` and `wide_average`, ``-wide100`` is their table and learning rate
+before they had their own (100 columns whatever the classes, Adam's 1e-3;
+their rows named ``rand`` and ``static`` before were renamed so), and
+``-lr1e-3-only``, ``-lr3e-3`` and ``-lr0.01`` today's table at that rate
+(`wide`'s ``rand-lr0.01`` rows, and `wide_average`'s ``-lr1e-3-only``, are
+today's defaults and were renamed ``rand`` and ``static``).
 Rows with ``"source": "prototype"`` ran before the `projection` option
 existed, with a Dense layer patched in by hand (Keras' own unseeded
 initializer; otherwise the same model).
@@ -26,6 +32,8 @@ as it ends and skipped when already there, so an interrupted run resumes;
     nice -n 10 python benchmarks/static_vs_rand.py --model cnn
     nice -n 10 python benchmarks/static_vs_rand.py --model average --variants rand,static
     nice -n 10 python benchmarks/static_vs_rand.py --variants rand,static --fit train
+    nice -n 10 python benchmarks/static_vs_rand.py --model wide --variants rand,rand-wide100 \
+        --datasets MR,SST-2,TREC,TREC-fine --seeds 1 --fit train
 """
 
 from __future__ import annotations
@@ -62,6 +70,9 @@ _DROPOUT_BEFORE = {"dropout": 0.5}
 _BEFORE = {"projection": 0, "pretrained_vocab": 0, "learning_rate": 1e-3, **_DROPOUT_BEFORE}
 # `average`'s rate before issue 14 item 5 (and its dropout, as these rows ran)
 _LR_BEFORE = {"learning_rate": 1e-3, **_DROPOUT_BEFORE}
+# the wide models' table width and learning rate before they had their own
+# (100 units whatever the classes, Adam's 1e-3)
+_WIDE_BEFORE = {"units": 100, "learning_rate": 1e-3}
 _NO_EDGE = {"edge_padding": False}  # `cnn` before issue 14 item 5 (`average` has none)
 VARIANTS: dict[str, dict[str, Any]] = {
     "rand": {"mode": "rand"},  # today's defaults
@@ -76,6 +87,14 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "static-lr1e-3": {"mode": "static", **GLOVE, **_LR_BEFORE},
     "rand-drop0.5": {"mode": "rand", **_DROPOUT_BEFORE},
     "static-drop0.5": {"mode": "static", **GLOVE, **_DROPOUT_BEFORE},
+    "rand-wide100": {"mode": "rand", **_WIDE_BEFORE},
+    "static-wide100": {"mode": "static", **GLOVE, **_WIDE_BEFORE},
+    "rand-lr1e-3-only": {"mode": "rand", "learning_rate": 1e-3},
+    "rand-lr0.01": {"mode": "rand", "learning_rate": 0.01},
+    "static-lr1e-3-only": {"mode": "static", **GLOVE, "learning_rate": 1e-3},
+    "static-lr0.01": {"mode": "static", **GLOVE, "learning_rate": 0.01},
+    "rand-lr3e-3": {"mode": "rand", "learning_rate": 3e-3},
+    "static-lr3e-3": {"mode": "static", **GLOVE, "learning_rate": 3e-3},
 }
 
 

@@ -251,11 +251,9 @@ def test_embedding_scale_reaches_the_model_and_survives_save_and_load(tmp_path, 
 def test_naive_bayes_wide_fills_its_ratios_at_fit_and_saves_them(tmp_path):
     texts = ["a fine warm film", "a dull cold mess", "warm and fine", "cold dull film"] * 10
     labels = ["pos", "neg", "pos", "neg"] * 10
-    clf = TextClassifier(
-        "wide", units=1, naive_bayes=True, ngram_buckets=101, learning_rate=0.05, seed=0
-    )
+    clf = TextClassifier("wide", naive_bayes=True, ngram_buckets=101, learning_rate=0.05, seed=0)
     clf.fit(texts, labels, epochs=5, verbose=0)
-    assert clf.config.naive_bayes
+    assert clf.config.naive_bayes and clf.config.units == 1  # one logit unless told
     scale = np.asarray(clf.keras_model.get_layer("ngram_linear").scale)
     fine = clf.tokenizer.word_index["fine"] % 101
     dull = clf.tokenizer.word_index["dull"] % 101
@@ -303,7 +301,7 @@ def test_edge_padding_is_cnns_default_reaches_the_model_and_survives_save_and_lo
         TextClassifier("bilstm", edge_padding=True)
 
 
-def test_average_trains_with_its_own_adam_rate_unless_one_is_given(sentiment):
+def test_average_and_wide_train_with_their_own_adam_rate_unless_one_is_given(sentiment):
     texts, labels = sentiment
 
     def rate(**options):
@@ -315,3 +313,4 @@ def test_average_trains_with_its_own_adam_rate_unless_one_is_given(sentiment):
     assert rate(model="average", learning_rate=0.02) == pytest.approx(0.02)
     assert rate(model="average", optimizer="sgd") == pytest.approx(0.01)  # SGD's own default
     assert rate(model="lstm") == pytest.approx(1e-3)  # Adam's default
+    assert rate(model="wide", ngram_buckets=64) == pytest.approx(0.01)  # a one-unit table

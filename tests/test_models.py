@@ -284,6 +284,32 @@ def test_wide_average_adds_the_mean_word_vector_to_the_wide_logit():
     np.testing.assert_allclose(np.asarray(features)[:, 6:], average, rtol=1e-5)
 
 
+@pytest.mark.parametrize(
+    "model, n_classes, multi_label, width",
+    [("wide", 2, False, 1), ("wide", 6, False, 8), ("wide_average", 20, False, 20)]
+    + [("wide", 2, True, 8)],
+)
+def test_the_wide_tables_are_as_wide_as_the_labels_need(model, n_classes, multi_label, width):
+    # one logit for two classes, as logistic regression; otherwise a column per
+    # class: Adam updates every column at each step, and 100 whatever the
+    # classes made MR's model 40 times slower to train for no accuracy
+    def built(**given):
+        return ModelConfig.with_defaults(
+            model=model,
+            mode="rand",
+            **SIZES,
+            n_classes=n_classes,
+            multi_label=multi_label,
+            ngram_buckets=64,
+            **given,
+        )
+
+    table = build_model(built()).get_layer("ngram_linear")
+    assert [tuple(w.shape) for w in table.weights if len(w.shape) == 2] == [(64, width)]
+    assert built(units=3).units == 3  # a given width wins
+    assert ModelConfig.with_defaults(model="lstm", mode="rand", **SIZES, n_classes=2).units == 100
+
+
 @pytest.mark.parametrize("edge_padding, windows", [(False, 1), (True, None)])
 def test_edge_padding_puts_the_first_word_in_h_windows(edge_padding, windows):
     # Kim 2014 (CNN_sentence's get_idx_from_sent) pads h_max - 1 zero rows at

@@ -32,7 +32,8 @@ def test_two_classes_get_naive_bayes_weights_and_more_classes_do_not():
     binary = plan(SHORT, ["pos", "neg"] * 10, multi_label=False, params={"seed": 3})
     assert models(binary) == ["wide", "cnn"]
     wide, cnn = (member.params for member in binary.members)
-    assert wide["naive_bayes"] is True and wide["units"] == 1 and wide["seed"] == 3
+    assert wide["naive_bayes"] is True and wide["seed"] == 3
+    assert "units" not in wide  # the model's own width: one logit for two classes
     assert cnn["mode"] == "nonstatic" and cnn["seed"] == 4
     assert cnn["edge_padding"] is True  # Kim's: the first and last words in every window size
     assert "patience" not in binary.members[0].fit  # fixed epochs on every text
@@ -43,7 +44,7 @@ def test_two_classes_get_naive_bayes_weights_and_more_classes_do_not():
     assert 1 <= many.members[1].fit["patience"] < binary.members[1].fit["patience"]
     assert binary.members[1].fit["patience"] == six.members[1].fit["patience"]
     assert any("after 1 epoch without progress" in reason for reason in many.reasons)
-    assert not six.members[0].params.get("naive_bayes") and six.members[0].params["units"] >= 6
+    assert not six.members[0].params.get("naive_bayes") and "units" not in six.members[0].params
     for recipe in (binary, six):
         check_recipe(recipe)
         for member in recipe.members:

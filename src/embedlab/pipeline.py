@@ -88,7 +88,7 @@ class TrainOptions:
     embedding_dim: int | None = None
     embedding_scale: float | None = None
     projection: int | None = None
-    units: int = 100
+    units: int | None = None
     layers: int = 1
     dropout: float | None = None
     max_norm: float | None = None

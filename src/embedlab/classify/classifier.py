@@ -119,7 +119,10 @@ class TextClassifier(EstimatorMixin):
             vocabulary only. None gives mode ``static`` (whose rows no
             training moves) `STATIC_PRETRAINED_VOCAB` (100,000) unless
             `num_words` caps the vocabulary, and the other modes 0.
-        units: int. Recurrent units. layers: int. Stacked recurrent layers.
+        units: int or None. Recurrent units (None: 100); for ``wide`` and
+            ``wide_average`` the width of the n-gram table (None: 1 for two
+            classes with one label each, else one per class and at least 8).
+        layers: int. Stacked recurrent layers.
         dropout: float or None. Dropout before the output; the model's default
             when None (0.5; 0 for ``flatten`` as in the seeds, and for
             ``average``, ``ngrams`` and the ``wide`` models).
@@ -127,8 +130,8 @@ class TextClassifier(EstimatorMixin):
             default when None (3 for ``cnn`` as Kim).
         optimizer: str. ``adam``, ``adadelta``, ``rmsprop`` or ``sgd``.
         learning_rate: float or None. The model's default for Adam when
-            None (3e-3 for ``average``), else the optimizer's (1e-3 for Adam,
-            1.0 for Adadelta as Kim).
+            None (3e-3 for ``average``, 0.01 for ``wide``), else the
+            optimizer's (1e-3 for Adam, 1.0 for Adadelta as Kim).
         batch_size: int. Mini-batch size (Kim: 50).
         seed: int. Seed of weights, noise rows, shuffling and the dev split:
             the same seed gives the same metrics and predictions on a CPU.
@@ -145,9 +148,7 @@ class TextClassifier(EstimatorMixin):
         naive_bayes: bool. For the models that declare it (``wide`` and
             ``wide_average``), two classes: scale each hashed n-gram by its
             naive-Bayes log-count ratio in the training texts, as NBSVM (Wang
-            & Manning 2012). `units` is also the output width of their n-gram
-            table: 1 suffices for a linear model (with the default 100 the
-            table is 100 times bigger and slower).
+            & Manning 2012).
         edge_padding: bool or None. For the models that declare it (``cnn``
             and ``cnn_ngrams``): Kim (2014)'s padding, ``max(filter_sizes) - 1``
             zero vectors at both ends of each sequence before the
@@ -204,7 +205,7 @@ class TextClassifier(EstimatorMixin):
         oov_token: str | None = None,
         oov_init: str = "random",
         pretrained_vocab: int | None = None,
-        units: int = 100,
+        units: int | None = None,
         layers: int = 1,
         dropout: float | None = None,
         max_norm: float | None = None,

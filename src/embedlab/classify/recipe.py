@@ -23,7 +23,8 @@ the best peer of TF-IDF + LR, NBSVM-bi and fastText on each: MR 79.5 / 80.1
    model, Wang & Manning 2012): MR 79.4 / 80.1, SST-2 81.9 / 79.3, IMDB 91.8
    (early-stopped on a 10% dev split it stopped after 2 epochs on 90% of the
    data: MR 78.7, SST-2 80.9). Otherwise (NB ratios are for two classes)
-   ``max(MULTICLASS_UNITS, classes)`` units over 2^18 buckets: TREC 86.8 (16
+   the model's default width, one column per class and at least 8
+   (`embedlab.models.architectures.linear_units`), over 2^18 buckets: TREC 86.8 (16
    units over 2^20: 87.2 in 6.7x the time). Long documents
    (`LONG_TEXT_TOKENS` words or more on average) with more than two classes,
    one label each: 2^20 buckets and learning rate 0.003
@@ -155,6 +156,7 @@ from typing import Any
 
 from embedlab.data import Label
 from embedlab.errors import ModelConfigError
+from embedlab.models.architectures import linear_units
 
 RECIPE_NAME = "default"
 """What the CLI and `compare` call the recipe (the model name ``default``)."""
@@ -169,7 +171,6 @@ LONG_TEXT_TOKENS = 100
 LINEAR_EPOCHS = 3
 LINEAR_LEARNING_RATE = 0.01
 MULTILABEL_EPOCHS = 30
-MULTICLASS_UNITS = 8
 MULTICLASS_BUCKETS = 2**18
 # long documents, more than two classes: a larger table, learnt more slowly
 LONG_MULTICLASS_BUCKETS = 2**20
@@ -338,11 +339,11 @@ def plan(
     wide: dict[str, Any] = {"model": "wide", "ngrams": 2, "learning_rate": LINEAR_LEARNING_RATE}
     two_class = profile.n_classes == 2 and not multi_label  # one label each
     if two_class:
-        wide.update(naive_bayes=True, units=1, ngram_buckets=2**20)
+        wide.update(naive_bayes=True, ngram_buckets=2**20)  # one unit (`linear_units`)
         reasons.append("two classes, one label per text: word 1-2 grams weighted by naive Bayes")
     else:
-        units = max(MULTICLASS_UNITS, profile.n_classes)
-        wide.update(units=units, ngram_buckets=MULTICLASS_BUCKETS)
+        units = linear_units(profile.n_classes, multi_label)  # the model's default
+        wide.update(ngram_buckets=MULTICLASS_BUCKETS)
         kind = "several labels per text" if multi_label else f"{profile.n_classes} classes"
         reasons.append(f"{kind}: word 1-2 grams, a {units}-wide hashed table")
         if not multi_label and profile.mean_tokens >= LONG_TEXT_TOKENS:

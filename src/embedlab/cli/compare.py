@@ -79,7 +79,7 @@ def compare(
     embedding_dim: opt.EmbeddingDimOpt = None,
     embedding_scale: opt.EmbeddingScaleOpt = None,
     projection: opt.ProjectionOpt = None,
-    units: opt.UnitsOpt = 100,
+    units: opt.UnitsOpt = None,
     layers: opt.LayersOpt = 1,
     dropout: opt.DropoutOpt = None,
     max_norm: opt.MaxNormOpt = None,

@@ -138,7 +138,12 @@ ProjectionOpt = Annotated[
     ),
 ]
 UnitsOpt = Annotated[
-    int, typer.Option(min=1, help="Recurrent units; for wide/wide_average the table width (1).")
+    _OptionalInt,
+    typer.Option(
+        min=1,
+        help="Recurrent units (default 100); for wide/wide_average the n-gram table's width "
+        "(default: 1 for two classes, else one per class and at least 8).",
+    ),
 ]
 LayersOpt = Annotated[int, typer.Option(min=1, help="Stacked recurrent layers.")]
 DropoutOpt = Annotated[

@@ -58,6 +58,8 @@ STATIC_PROJECTION = 300
 MODE_DEFAULTS: dict[str, dict[str, Any]] = {"static": {"projection": STATIC_PROJECTION}}
 
 Builder = Callable[..., Any]
+DataDefault = Callable[[int, bool], Any]
+"""A default that depends on the data: ``(n_classes, multi_label) -> value``."""
 Adapt = Callable[[Any, "ModelConfig", np.ndarray, np.ndarray], None]
 
 
@@ -131,7 +133,9 @@ def register_model(
             (``mask_zero=True`` is then set on the embedding).
         description: str. One line for `embedlab models` and errors.
         defaults: dict or None. `ModelConfig` fields this model defaults
-            differently (Kim's CNN: ``max_norm=3``).
+            differently (Kim's CNN: ``max_norm=3``). A value may be a
+            `DataDefault`, called with the config's ``n_classes`` and
+            ``multi_label`` (the width of the `wide` models' table).
         uses_ids: bool. The builder also takes the id input as a third
             argument (``build(embedded, config, ids)``), e.g. to hash n-grams.
         options: tuple of str. The `MODEL_OPTIONS` this model reads; the
@@ -276,7 +280,8 @@ class ModelConfig:
         embedding_dim: int. Embedding columns.
         sequence_length: int. Padded length of the id sequences.
         n_classes: int. 2 gives one sigmoid unit, more a softmax.
-        units: int. Hidden units of recurrent layers.
+        units: int. Hidden units of recurrent layers; the width of the
+            `wide` models' n-gram table (their default: `linear_units`).
         layers: int. Stacked recurrent layers.
         dropout: float. Dropout before the output layer.
         filter_sizes: tuple of int. CNN window sizes (Kim: 3, 4, 5).
@@ -413,7 +418,9 @@ class ModelConfig:
         given = {k: v for k, v in fields.items() if v is not None}
         mode_defaults = MODE_DEFAULTS.get(given.get("mode", ""), {})
         defaults = {**mode_defaults, **model_defaults(given.get("model", ""))}
-        return cls(**{**defaults, **given})
+        data = (given.get("n_classes", 2), bool(given.get("multi_label", False)))
+        resolved = {k: v(*data) if callable(v) else v for k, v in defaults.items()}
+        return cls(**{**resolved, **given})
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
