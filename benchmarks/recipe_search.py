@@ -424,7 +424,7 @@ def main() -> int:
         nargs="*",
         default=[],
         metavar="NAME=VALUE",
-        help="constants of embedlab.classify.recipe for the candidate 'recipe' (UNITS=16)",
+        help="constants of embedlab.classify.recipe for the candidate 'recipe' (LINEAR_EPOCHS=4)",
     )
     parser.add_argument("--seed", type=int, default=0, help="the candidate 'recipe''s seed")
     args = parser.parse_args()
