@@ -97,8 +97,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
     # `ngrams`' table (200,000 rows by default; --model ngrams --datasets MR,TREC
     # --seeds 1 --fit train): MR / TREC 77.40 / 88.17 in 69 s a run, 2^16 rows 76.77 /
     # 87.16 in 25 s, 2^17 77.86 / 87.98 in 48 s; Adam at 3e-3 or 0.01 no better on MR
-    # (76.25 / 77.92, 76.04 on one split). The default is kept: most of the time is
-    # Adam's update of every row of the table at each step, whatever its size
+    # (76.25 / 77.92, 76.04 on one split). The default is kept: the time goes to Adam's
+    # update of every row at each step, so it falls with the rows, and fewer rows lose
     "rand-buckets2^16": {"mode": "rand", "ngram_buckets": 2**16},
     "rand-buckets2^17": {"mode": "rand", "ngram_buckets": 2**17},
     "static-lr3e-3": {"mode": "static", **GLOVE, "learning_rate": 3e-3},
