@@ -15,6 +15,9 @@ Never looks at a test set. The dev splits:
   fine-grained sentiment: the recipe adds its CNN there); IMDB-100, IMDB's
   two-class reviews cut to their first 100 words (96.2 on average, just under where
   the rule for long texts switches), and IMDB-50 cut to 50.
+- MR-2k, SST-2-2k, TREC-1k (small training sets, `SMALL`): 2,000 texts of
+  MR fold 1's or SST-2's training part, 1,000 of TREC's training file, drawn
+  stratified (``--dev-seed``: which), the rest of that training data as dev.
 
 Each system trains on the same fit part and is scored on the same dev part:
 the peers of `peers.py` (TF-IDF + LR, NBSVM-bi, fastText) and the embedlab
