@@ -109,8 +109,8 @@ the best peer of TF-IDF + LR, NBSVM-bi and fastText on each: MR 79.5 / 80.1
    ensemble scored 0.72 against at least 0.9 with 2, so smaller data keep
    `PATIENCE` (in the runs above the CNN's own early-stopping split, 10% of
    the fit part, held 623 to 2,250 texts).
-   The CNN trains at most `CNN_EPOCHS` = 30 epochs, a cap that early
-   stopping reaches first on every set measured. It was 15 until small
+   The CNN trains at most `CNN_EPOCHS` = 30 epochs; on every set measured
+   early stopping ends it sooner. The cap was 15 until small
    training sets were checked (``recipe_search.py --datasets
    MR-2k,SST-2-2k,TREC-1k``: 2,000 texts of MR's or SST-2's training data,
    1,000 of TREC's, the rest of it as dev): on TREC-1k the CNN was still
