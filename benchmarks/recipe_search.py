@@ -15,6 +15,8 @@ Never looks at a test set. The dev splits:
   fine-grained sentiment: the recipe adds its CNN there); IMDB-100, IMDB's
   two-class reviews cut to their first 100 words (96.2 on average, just under where
   the rule for long texts switches), and IMDB-50 cut to 50.
+- MR-imbalanced: MR fold 1's training part with every second negative review
+  left out (two positive to one); 10% held out the same way.
 - MR-2k, SST-2-2k, TREC-1k (small training sets, `SMALL`): 2,000 texts of
   MR fold 1's or SST-2's training part, 1,000 of TREC's training file, drawn
   stratified (``--dev-seed``: which), the rest of that training data as dev.
@@ -330,8 +332,19 @@ def _imdb_train() -> Dataset:
     return peers.splits("IMDB", 10, 0)[0].train
 
 
+def _mr_imbalanced() -> Dataset:
+    """MR fold 1's training part with every second negative review left out (2:1)."""
+    data = peers.splits("MR", 10, 0)[0].train
+    keep = [i for i, label in enumerate(data.labels) if label == "pos" or i % 2]
+    return dataclasses.replace(
+        data, texts=[data.texts[i] for i in keep], labels=[data.labels[i] for i in keep]
+    )
+
+
 # data sets read from training files only, for dev checks of the rules
 DEV_ONLY = {
+    # two classes, imbalanced as product reviews often are (about two positive to one)
+    "MR-imbalanced": _mr_imbalanced,
     "TREC-fine": _trec_fine,
     "IMDB-rating": _imdb_rating,
     # short fine-grained sentiment (the recipe adds its CNN there)
