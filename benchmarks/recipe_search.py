@@ -327,14 +327,14 @@ def _cut(data: Dataset, words: int) -> Dataset:
     return dataclasses.replace(data, texts=[" ".join(t.split()[:words]) for t in data.texts])
 
 
-def _imdb_train() -> Dataset:
-    """IMDB's training reviews (two classes)."""
-    return peers.splits("IMDB", 10, 0)[0].train
+def _training_part(name: str) -> Dataset:
+    """The training data of `peers.py`'s first split of `name` (MR: fold 1's)."""
+    return peers.splits(name, 10, 0)[0].train
 
 
 def _mr_imbalanced() -> Dataset:
     """MR fold 1's training part with every second negative review left out (2:1)."""
-    data = peers.splits("MR", 10, 0)[0].train
+    data = _training_part("MR")
     keep = [i for i, label in enumerate(data.labels) if label == "pos" or i % 2]
     return dataclasses.replace(
         data, texts=[data.texts[i] for i in keep], labels=[data.labels[i] for i in keep]
@@ -350,8 +350,8 @@ DEV_ONLY = {
     # short fine-grained sentiment (the recipe adds its CNN there)
     "IMDB-rating-short": lambda: _cut(_imdb_rating(), 30),
     # reviews of about the length where rule 2 switches (`LONG_TEXT_TOKENS` = 100)
-    "IMDB-100": lambda: _cut(_imdb_train(), 100),
-    "IMDB-50": lambda: _cut(_imdb_train(), 50),
+    "IMDB-100": lambda: _cut(_training_part("IMDB"), 100),
+    "IMDB-50": lambda: _cut(_training_part("IMDB"), 50),
 }
 RECIPE = "recipe"  # the candidate that is `TextClassifier()` itself
 BINARY_ONLY = ("nbwide", "nbwide-all3", "nbwide-all3-v2")
@@ -367,7 +367,7 @@ def dev_split(name: str, seed: int = 0) -> tuple[Dataset, Dataset]:
     """(fit, dev) of dataset `name`, both from its training data (`seed`: which 10%)."""
     if name in SMALL:
         base, n = SMALL[name]
-        data = peers.splits(base, 10, 0)[0].train
+        data = _training_part(base)
         dev, fit = train_test_split(data, test_size=n / len(data), seed=seed)
         return fit, dev
     if name in DEV_ONLY:
