@@ -85,6 +85,10 @@ def test_default_is_one_model_averaging_members_on_one_tokenizer(tmp_path, senti
     assert listed == [("wide", "rand", 1, 0.5), ("cnn", "nonstatic", 2, 0.5)]
     # the linear member trains fixed epochs on every text; the CNN stops early
     assert members[0]["best_epoch"] is None and members[1]["best_epoch"] is not None
+    # few texts a class: the CNN is then trained again on every text for its best epochs
+    assert not members[0]["refit"] and members[1]["refit"]
+    early_epochs = len(clf.history["member_1.val_loss"])
+    assert members[1]["epochs_run"] == early_epochs + members[1]["best_epoch"] + 1
     assert config["ensemble"]["reasons"]
 
     loaded = TextClassifier.load(tmp_path / "run")  # no vector file needed
@@ -103,6 +107,18 @@ def test_default_is_one_model_averaging_members_on_one_tokenizer(tmp_path, senti
     tuned = np.asarray(cnn.get_layer("embedding").embeddings)
     np.testing.assert_allclose(tables.after, tuned)
     assert not np.allclose(tables.after[good], tables.before[good])  # fine-tuning moved it
+
+
+@pytest.mark.slow
+def test_default_with_the_callers_dev_data_trains_nothing_again(sentiment):
+    texts, labels = sentiment
+    dev = (texts[200:250], labels[200:250])
+    clf = TextClassifier(vectors=tiny_vectors(), seed=1)
+    clf.fit(texts[:200], labels[:200], validation_data=dev, verbose=0)
+    cnn = clf.config.members[1]
+    # the dev texts are not training texts: the early-stopped CNN is kept as it is
+    assert cnn.best_epoch is not None and not cnn.refit
+    assert cnn.epochs_run == len(clf.history["member_1.val_loss"])
 
 
 @pytest.mark.slow

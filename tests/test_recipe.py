@@ -51,6 +51,20 @@ def test_two_classes_get_naive_bayes_weights_and_more_classes_do_not():
             TextClassifier(**member.params)  # a valid configuration: checked here
 
 
+def test_the_cnn_is_trained_again_on_every_text_where_texts_a_class_are_few():
+    def refits(n_texts: int, n_classes: int) -> list[bool]:
+        labels = [str(i % n_classes) for i in range(n_texts)]
+        texts = (SHORT * n_texts)[:n_texts]
+        return [
+            member.refit for member in plan(texts, labels, multi_label=False, params={}).members
+        ]
+
+    assert refits(20, 2) == [False, True]  # the linear model trains on every text anyway
+    assert refits(5000, 3) == [False, True]  # 1,667 a class
+    assert refits(5000, 2) == [False, False]  # 2,500 a class
+    assert refits(200, 20) == [False, True]
+
+
 def test_long_documents_and_hangul_get_the_linear_model_alone():
     long = plan(LONG, ["pos", "neg"] * 5, multi_label=False, params={})
     assert models(long) == ["wide"]

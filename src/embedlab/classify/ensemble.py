@@ -14,7 +14,10 @@ fitted by `fit_ensemble`:
    trained for a fixed number of epochs on every training text. A member
    with `choices` (`embedlab.classify.recipe.MemberSpec`) first trains each
    candidate on the texts outside the dev split and keeps the one of best
-   dev accuracy (`_choose_on_dev`; the figures go into the reasons);
+   dev accuracy (`_choose_on_dev`; the figures go into the reasons). A
+   member with `refit` that stopped early is then trained again from its
+   seed on every training text, dev split included, for the epochs early
+   stopping kept (`_refit`; not when the dev data were the caller's own);
 5. the members' Keras models are combined (`combine`) into one model,
    ``ids -> each member -> weighted mean of their probabilities``, built of
    serializable Keras layers (``Rescaling`` and ``Add``), so prediction,
@@ -59,10 +62,13 @@ class MemberRecord:
         weight: float. Its weight in the mean (normalised: the weights sum to 1).
         best_epoch: int or None. The epoch (0-based) whose weights it kept,
             with early stopping.
-        epochs_run: int. The epochs it trained.
+        epochs_run: int. The epochs it trained (both fits', when refit).
         params: dict. Its `TextClassifier` constructor arguments.
         config: dict. Its fitted `ModelConfig` (`ModelConfig.to_dict`).
         coverage: dict or None. Its vectors' coverage of the vocabulary.
+        refit: bool. Whether it was trained again on every training text
+            (the dev split's too) for ``best_epoch + 1`` epochs after early
+            stopping (`embedlab.classify.recipe.MemberSpec.refit`).
     """
 
     model: str
@@ -75,6 +81,7 @@ class MemberRecord:
     params: dict[str, Any]
     config: dict[str, Any]
     coverage: dict[str, Any] | None = None
+    refit: bool = False
 
 
 @dataclass(frozen=True)
@@ -198,6 +205,7 @@ def fit_ensemble(
     texts, y_labels, validation_data = clf._hold_out_dev(
         texts, y_labels, validation_data, validation_split
     )
+    held_out = clf.validation_indices is not None  # the dev split is training texts
     # the vocabulary of every training text (dev ones too: no labels are read)
     tokenizer = clf._fit_tokenizer(all_texts)
     sequences = tokenizer.texts_to_sequences(all_texts)
@@ -255,7 +263,20 @@ def fit_ensemble(
             verbose=verbose,
             **fit,
         )
-        records.append(_record(member, spec.weight / total))
+        refit = spec.refit and early and held_out and member.best_epoch is not None
+        if refit:
+            member = members[i] = _refit(
+                member,
+                all_texts,
+                all_labels,
+                tokenizer=tokenizer,
+                sequence_length=sequence_length,
+                multi=multi,
+                fit=fit,
+                class_weight=class_weight,
+                verbose=verbose,
+            )
+        records.append(_record(member, spec.weight / total, refit=refit))
 
     clf.tokenizer = tokenizer
     clf.keras_model = combine(
@@ -328,7 +349,42 @@ def _choose_on_dev(
     return chosen, f"{params['model']} member's {'/'.join(names)} on the dev split: {tried}"
 
 
-def _record(member: TextClassifier, weight: float) -> MemberRecord:
+def _refit(
+    kept: TextClassifier,
+    texts: list[str],
+    y_labels: list[Label],
+    *,
+    fit: dict[str, Any],
+    **shared: Any,
+) -> TextClassifier:
+    """`kept`'s configuration trained again from its seed on every text, for its best epochs.
+
+    `kept` stopped early on the dev split; the new member trains on `texts`
+    (the dev split's too) for ``kept.best_epoch + 1`` epochs, watching
+    nothing. It keeps `kept`'s history (its dev curves) and best epoch; its
+    ``epoch_seconds`` count both fits.
+    """
+    from embedlab.classify.classifier import TextClassifier
+
+    assert kept.best_epoch is not None
+    member = TextClassifier(**kept.get_params())
+    member.labels = kept.labels
+    import_keras().utils.set_random_seed(member.seed)
+    logger.info("refit on every text: %d epochs", kept.best_epoch + 1)
+    member._fit_model(
+        texts,
+        y_labels,
+        validation_data=None,
+        **shared,
+        **{**fit, "epochs": kept.best_epoch + 1, "patience": None},
+    )
+    seconds = kept.history.get("epoch_seconds", []) + member.history.get("epoch_seconds", [])
+    member.history = {**kept.history, "epoch_seconds": seconds}
+    member.best_epoch = kept.best_epoch
+    return member
+
+
+def _record(member: TextClassifier, weight: float, *, refit: bool) -> MemberRecord:
     assert member.config is not None
     return MemberRecord(
         model=member.model_name or "",
@@ -341,6 +397,7 @@ def _record(member: TextClassifier, weight: float) -> MemberRecord:
         params=member.get_config(),
         config=member.config.to_dict(),
         coverage=None if member.coverage is None else member.coverage.to_dict(),
+        refit=refit,
     )
 
 
