@@ -17,9 +17,11 @@ Never looks at a test set. The dev splits:
   the rule for long texts switches), and IMDB-50 cut to 50.
 - MR-imbalanced: MR fold 1's training part with every second negative review
   left out (two positive to one); 10% held out the same way.
-- MR-2k, SST-2-2k, TREC-1k (small training sets, `SMALL`): 2,000 texts of
-  MR fold 1's or SST-2's training part, 1,000 of TREC's training file, drawn
-  stratified (``--dev-seed``: which), the rest of that training data as dev.
+- MR-2k, SST-2-2k, TREC-1k, IMDB-rating-short-8k (small training sets,
+  `SMALL`): 2,000 texts of MR fold 1's or SST-2's training part, 1,000 of
+  TREC's training file, 8,000 of IMDB-rating-short (about the size of SST's
+  five classes), drawn stratified (``--dev-seed``: which), the rest of that
+  training data as dev.
 
 Each system trains on the same fit part and is scored on the same dev part:
 the peers of `peers.py` (TF-IDF + LR, NBSVM-bi, fastText) and the embedlab
@@ -360,14 +362,20 @@ PEERS = ("tfidf-lr", "nbsvm", "fasttext")
 
 # small training sets: NAME-Nk fits on N,000 texts of NAME's training data and
 # scores on the rest (a large dev part: a 10% one of a small set is too noisy)
-SMALL = {"MR-2k": ("MR", 2000), "SST-2-2k": ("SST-2", 2000), "TREC-1k": ("TREC", 1000)}
+SMALL = {
+    "MR-2k": ("MR", 2000),
+    "SST-2-2k": ("SST-2", 2000),
+    "TREC-1k": ("TREC", 1000),
+    # short fine-grained sentiment about the size of SST's five classes (8,544 sentences)
+    "IMDB-rating-short-8k": ("IMDB-rating-short", 8000),
+}
 
 
 def dev_split(name: str, seed: int = 0) -> tuple[Dataset, Dataset]:
     """(fit, dev) of dataset `name`, both from its training data (`seed`: which 10%)."""
     if name in SMALL:
         base, n = SMALL[name]
-        data = _training_part(base)
+        data = DEV_ONLY[base]() if base in DEV_ONLY else _training_part(base)
         dev, fit = train_test_split(data, test_size=n / len(data), seed=seed)
         return fit, dev
     if name in DEV_ONLY:
