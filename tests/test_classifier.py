@@ -265,14 +265,28 @@ def test_naive_bayes_wide_fills_its_ratios_at_fit_and_saves_them(tmp_path):
     np.testing.assert_allclose(loaded.predict_proba(texts), clf.predict_proba(texts), rtol=1e-6)
 
 
-def test_naive_bayes_is_refused_off_wide_and_off_binary_data():
+def test_naive_bayes_is_refused_off_wide_and_where_a_class_has_no_column():
     with pytest.raises(
         ModelConfigError, match=r"`naive_bayes` .* declare it \(wide, wide_average\)"
     ):
         TextClassifier("ngrams", naive_bayes=True)
     clf = TextClassifier("wide", naive_bayes=True, units=1, ngram_buckets=50)
-    with pytest.raises(ModelConfigError, match="needs two classes"):
+    with pytest.raises(ModelConfigError, match="a column per class"):
         clf.fit(["a b", "c d", "e f"] * 3, ["x", "y", "z"] * 3, epochs=1, verbose=0)
+
+
+def test_naive_bayes_wide_of_several_classes_fills_one_column_per_class():
+    texts = ["warm fine sun", "cold dull rain", "fast loud car"] * 20
+    labels = ["sun", "rain", "car"] * 20
+    clf = TextClassifier("wide", naive_bayes=True, ngram_buckets=211, seed=0)
+    clf.fit(texts, labels, epochs=5, verbose=0)
+    scale = np.asarray(clf.keras_model.get_layer("ngram_linear").scale)
+    assert scale.shape == (211, 8)  # the model's width: at least 8 columns
+    column = {label: i for i, label in enumerate(clf.labels)}
+    sun = clf.tokenizer.word_index["sun"] % 211
+    assert scale[sun, column["sun"]] > 0 > scale[sun, column["car"]]
+    assert (scale[:, 3:] == 1).all()  # columns past the classes: plain n-grams
+    assert clf.evaluate(texts, labels)["accuracy"] == 1.0
 
 
 def test_edge_padding_is_cnns_default_reaches_the_model_and_survives_save_and_load(

@@ -267,12 +267,17 @@ def test_rand_embedding_scale_sets_the_initial_range():
             config("cnn", embedding_scale=bad)
 
 
-def test_naive_bayes_is_a_wide_models_option_for_two_classes():
+def test_naive_bayes_is_a_wide_models_option_for_one_label_per_text():
     assert build_model(config("wide", naive_bayes=True)).get_layer("ngram_linear").naive_bayes
     with pytest.raises(ModelConfigError, match="model 'cnn' has no such features"):
         config("cnn", naive_bayes=True)
-    with pytest.raises(ModelConfigError, match="needs two classes"):
-        config("wide", n_classes=3, naive_bayes=True)
+    # several classes: a scale per bucket and column (one-vs-rest ratios)
+    three = build_model(config("wide", n_classes=3, ngram_buckets=64, naive_bayes=True))
+    assert tuple(three.get_layer("ngram_linear").scale.shape) == (64, 6)  # 6 units
+    with pytest.raises(ModelConfigError, match="a column per class"):
+        config("wide", n_classes=7, naive_bayes=True)
+    with pytest.raises(ModelConfigError, match="one label per text"):
+        config("wide", n_classes=3, multi_label=True, naive_bayes=True)
 
 
 def test_wide_average_adds_the_mean_word_vector_to_the_wide_logit():

@@ -164,8 +164,38 @@ def test_naive_bayes_ratios_are_smoothed_log_count_ratios_of_binarised_counts():
     expected = np.log((p / p.sum()) / (q / q.sum()))
     np.testing.assert_allclose(r, expected, rtol=1e-5)
     assert r[1] > 0 > r[3]  # word 1 only in positive texts, word 3 only in negative ones
-    with pytest.raises(ValueError, match="0/1"):
+    with pytest.raises(ValueError, match="class index below 2"):
         naive_bayes_ratios(ids, np.array([0, 1, 2]), buckets, max_n=2)
+
+
+def test_naive_bayes_ratios_of_several_classes_are_each_class_against_the_rest():
+    from embedlab.models.ngrams import naive_bayes_ratios
+
+    rng = np.random.default_rng(3)
+    ids = rng.integers(0, 40, size=(60, 7)).astype(np.int32)  # 0 is padding
+    y = rng.integers(0, 4, size=60)
+    r = naive_bayes_ratios(ids, y, 97, max_n=2, n_classes=4)
+    assert r.shape == (97, 4)
+    for c in range(4):  # one-vs-rest: the two-class ratios of "class c" against "the others"
+        binary = naive_bayes_ratios(ids, (y == c).astype(int), 97, max_n=2)
+        np.testing.assert_allclose(r[:, c], binary, rtol=1e-5)
+
+
+def test_naive_bayes_linear_of_several_classes_scales_each_column_by_its_own_ratio():
+    rng = np.random.default_rng(4)
+    ids = rng.integers(1, 5000, size=(2, 6)).astype(np.int32)
+    layer = linear_layer_class()(buckets=13, units=3, max_n=2, naive_bayes=True, per_class=True)
+    layer.build(ids.shape)
+    table = rng.normal(size=(13, 3)).astype(np.float32)
+    scale = rng.normal(size=(13, 3)).astype(np.float32)
+    layer.table.assign(table)
+    layer.scale.assign(scale)
+    out = np.asarray(layer(ids))
+    for b, row in enumerate(ids):
+        rows = [k for n in (1, 2) for k in reference_buckets(row, n, 13)]
+        expected = (scale[rows] * table[rows]).sum(axis=0) / np.sqrt(len(rows))
+        np.testing.assert_allclose(out[b], expected, rtol=1e-5)
+    assert linear_layer_class().from_config(layer.get_config()).per_class
 
 
 def test_naive_bayes_linear_scales_each_ngram_row_by_its_fixed_ratio():

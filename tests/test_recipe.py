@@ -28,7 +28,7 @@ def test_profile_counts_what_the_training_data_shows():
     assert DataProfile.of(["영화가 정말 좋았다", "별로"], ["a", "b"]).hangul
 
 
-def test_two_classes_get_naive_bayes_weights_and_more_classes_do_not():
+def test_two_classes_get_naive_bayes_weights_and_more_classes_one_vs_rest_ones():
     binary = plan(SHORT, ["pos", "neg"] * 10, multi_label=False, params={"seed": 3})
     assert models(binary) == ["wide", "cnn"]
     wide, cnn = (member.params for member in binary.members)
@@ -44,7 +44,8 @@ def test_two_classes_get_naive_bayes_weights_and_more_classes_do_not():
     assert 1 <= many.members[1].fit["patience"] < binary.members[1].fit["patience"]
     assert binary.members[1].fit["patience"] == six.members[1].fit["patience"]
     assert any("after 1 epoch without progress" in reason for reason in many.reasons)
-    assert not six.members[0].params.get("naive_bayes") and "units" not in six.members[0].params
+    assert six.members[0].params["naive_bayes"] and "units" not in six.members[0].params
+    assert six.members[0].params["ngram_buckets"] < binary.members[0].params["ngram_buckets"]
     for recipe in (binary, six):
         check_recipe(recipe)
         for member in recipe.members:

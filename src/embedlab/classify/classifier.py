@@ -146,9 +146,10 @@ class TextClassifier(EstimatorMixin):
             ``wide``, ...; default 200,000).
         ngrams: int or None. Their longest n-gram (default 2: bigrams).
         naive_bayes: bool. For the models that declare it (``wide`` and
-            ``wide_average``), two classes: scale each hashed n-gram by its
-            naive-Bayes log-count ratio in the training texts, as NBSVM (Wang
-            & Manning 2012).
+            ``wide_average``), one label per text: scale each hashed n-gram by
+            its naive-Bayes log-count ratio in the training texts, as NBSVM
+            (Wang & Manning 2012); with more than two classes each class's
+            column by that class's ratio against the others.
         edge_padding: bool or None. For the models that declare it (``cnn``
             and ``cnn_ngrams``): Kim (2014)'s padding, ``max(filter_sizes) - 1``
             zero vectors at both ends of each sequence before the

@@ -208,7 +208,8 @@ NgramsOpt = Annotated[
 NaiveBayesOpt = Annotated[
     bool,
     typer.Option(
-        help="wide/wide_average, two classes: scale n-grams by naive-Bayes ratios (NBSVM)."
+        help="wide/wide_average, one label per text: scale n-grams by naive-Bayes ratios "
+        "(NBSVM; one-vs-rest beyond two classes)."
     ),
 ]
 EdgePaddingOpt = Annotated[

@@ -189,9 +189,14 @@ def _naive_bayes_ratios(
         y,
         config.ngram_buckets,
         config.ngrams,
+        n_classes=config.n_classes,
         char_table=char_table,
         hash_version=layer.hash_version,
     )
+    if layer.per_class:  # class c's one-vs-rest ratios in column c, further columns plain
+        scale = np.ones((config.ngram_buckets, config.units), dtype=np.float32)
+        scale[:, : config.n_classes] = ratios
+        ratios = scale
     layer.scale.assign(ratios)
 
 
@@ -230,6 +235,7 @@ def _wide(x: Any, config: ModelConfig, ids: Any) -> Any:
         config.units,
         max_n=config.ngrams,
         naive_bayes=config.naive_bayes,
+        per_class=config.naive_bayes and config.n_classes > 2,
         name=NGRAM_LINEAR,
         **_char_args(config),
     )

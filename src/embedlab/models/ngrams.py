@@ -331,13 +331,15 @@ def linear_layer_class() -> Any:
         fixed (non-trainable) ``scale``, meant to hold the naive-Bayes
         log-count ratios of `naive_bayes_ratios` (NBSVM, Wang & Manning 2012);
         it starts at ones, and `TextClassifier.fit` fills it from the
-        training data.
+        training data. With ``per_class=True`` the scale is a ``(buckets,
+        units)`` table instead, one column of one-vs-rest ratios per class.
 
         Args:
             buckets: int. Rows of the table (unigrams are hashed as well).
             units: int. Output width.
             max_n: int. Longest n-gram.
             naive_bayes: bool. Scale each bucket by its fixed ``scale`` entry.
+            per_class: bool. With `naive_bayes`: one scale per bucket and unit.
             vocab_size: int. Word ids (rows of ``char_table``); 0 without
                 character n-grams.
             char_width: int. Character n-grams per word; 0 for none.
@@ -350,6 +352,7 @@ def linear_layer_class() -> Any:
             units: int,
             max_n: int = 2,
             naive_bayes: bool = False,
+            per_class: bool = False,
             vocab_size: int = 0,
             char_width: int = 0,
             hash_version: int = HASH_VERSION,
@@ -357,7 +360,7 @@ def linear_layer_class() -> Any:
         ) -> None:
             super().__init__(**kwargs)
             self.buckets, self.units, self.max_n = buckets, units, max_n
-            self.naive_bayes = naive_bayes
+            self.naive_bayes, self.per_class = naive_bayes, per_class
             self.vocab_size, self.char_width = vocab_size, char_width
             self.hash_version = hash_version
 
@@ -366,8 +369,9 @@ def linear_layer_class() -> Any:
                 shape=(self.buckets, self.units), initializer="zeros", name="ngram_weights"
             )
             if self.naive_bayes:
+                shape = (self.buckets, self.units) if self.per_class else (self.buckets,)
                 self.scale = self.add_weight(
-                    shape=(self.buckets,), initializer="ones", trainable=False, name="nb_scale"
+                    shape=shape, initializer="ones", trainable=False, name="nb_scale"
                 )
             self.char_table = (
                 _char_table_weight(self, self.vocab_size, self.char_width)
@@ -388,7 +392,9 @@ def linear_layer_class() -> Any:
             for code, valid in codes:
                 rows = ops.take(self.table, code, axis=0)
                 present = valid
-                if self.naive_bayes:
+                if self.naive_bayes and self.per_class:
+                    rows = rows * ops.take(self.scale, code, axis=0)
+                elif self.naive_bayes:
                     valid = valid * ops.take(self.scale, code, axis=0)
                 total = total + ops.sum(rows * ops.expand_dims(valid, -1), axis=1)
                 count = count + ops.sum(present, axis=1)
@@ -404,6 +410,7 @@ def linear_layer_class() -> Any:
                 "units": self.units,
                 "max_n": self.max_n,
                 "naive_bayes": self.naive_bayes,
+                "per_class": self.per_class,
                 "vocab_size": self.vocab_size,
                 "char_width": self.char_width,
                 "hash_version": self.hash_version,
@@ -427,6 +434,7 @@ def naive_bayes_ratios(
     buckets: int,
     max_n: int,
     *,
+    n_classes: int = 2,
     alpha: float = 1.0,
     char_table: np.ndarray | None = None,
     hash_version: int = HASH_VERSION,
@@ -436,11 +444,15 @@ def naive_bayes_ratios(
     Wang & Manning (2012): with ``p = alpha + `` the number of positive texts
     holding the bucket (binarised counts) and ``q`` the same for negative
     texts, ``r = log((p / |p|_1) / (q / |q|_1))``. Buckets seen in no text get
-    ``log(|q|_1 / |p|_1)``, about 0 on balanced data.
+    ``log(|q|_1 / |p|_1)``, about 0 on balanced data. With more than two
+    classes, each class against all the others (one-vs-rest, as NBSVM is
+    extended to several classes).
 
     Args:
         ids: int array ``(texts, length)``, 0 padding (the model's input).
-        y: ``(texts,)`` 0/1 array: 1 marks the positive class.
+        y: ``(texts,)`` array of class indices below `n_classes`; with two
+            classes 1 marks the positive class.
+        n_classes: int. Number of classes.
         buckets: int. Rows of the hashed table. max_n: int. Longest n-gram.
         alpha: float. Smoothing added to every count.
         char_table: int array or None. The words' character n-gram buckets
@@ -448,16 +460,17 @@ def naive_bayes_ratios(
         hash_version: int. The layer's n-gram hash.
 
     Returns:
-        float32 array ``(buckets,)``.
+        float32 array ``(buckets,)`` for two classes, else ``(buckets, n_classes)``.
     """
     y = np.asarray(y).ravel()
-    if len(y) != len(ids) or not np.isin(y, (0, 1)).all():
-        raise ValueError("`y` must hold one 0/1 label per row of `ids`.")
-    counts = np.zeros((2, buckets), dtype=np.float64)
+    if len(y) != len(ids) or not np.isin(y, np.arange(n_classes)).all():
+        raise ValueError(f"`y` must hold one class index below {n_classes} per row of `ids`.")
+    flat = np.zeros(n_classes * buckets, dtype=np.float64)  # class-major counts
+    pending: list[np.ndarray] = []  # class * buckets + bucket, once per text holding it
     chunk = 512
     for start in range(0, len(ids), chunk):
         part = np.asarray(ids[start : start + chunk])
-        label = y[start : start + chunk]
+        label = y[start : start + chunk].astype(np.int64)
         codes = hashed_ngram_codes(
             part, max_n, buckets, char_table=char_table, hash_version=hash_version
         )
@@ -465,11 +478,18 @@ def naive_bayes_ratios(
             code, valid = np.asarray(code).astype(np.int64), np.asarray(valid) > 0
             rows = np.broadcast_to(np.arange(len(part))[:, None], code.shape)
             keys = np.unique(rows[valid] * buckets + code[valid])  # each bucket once per text
-            for c in (0, 1):
-                mine = label[keys // buckets] == c
-                counts[c] += np.bincount(keys[mine] % buckets, minlength=buckets)
-    p, q = counts[1] + alpha, counts[0] + alpha
-    return np.log((p / p.sum()) / (q / q.sum())).astype(np.float32)
+            pending.append(label[keys // buckets] * buckets + keys % buckets)
+        if sum(len(k) for k in pending) > 2**22 or start + chunk >= len(ids):
+            flat += np.bincount(np.concatenate(pending), minlength=flat.size)
+            pending = []
+    counts = flat.reshape(n_classes, buckets)
+    if n_classes == 2:
+        p, q = counts[1] + alpha, counts[0] + alpha
+        return np.log((p / p.sum()) / (q / q.sum())).astype(np.float32)
+    p = counts + alpha
+    q = counts.sum(axis=0) - counts + alpha  # the other classes' texts
+    ratios = np.log(p / p.sum(axis=1, keepdims=True)) - np.log(q / q.sum(axis=1, keepdims=True))
+    return ratios.T.astype(np.float32)
 
 
 def custom_objects() -> dict[str, Any]:

@@ -295,8 +295,9 @@ class ModelConfig:
         embedding_scale: float or None. ``rand`` only: the embeddings start
             drawn from ``U[-embedding_scale, embedding_scale]`` (Kim 2014:
             0.25); None keeps Keras' default ``U[-0.05, 0.05]``.
-        naive_bayes: bool. ``wide`` and ``wide_average`` only, two classes: scale each n-gram by
-            its naive-Bayes log-count ratio in the training data (NBSVM).
+        naive_bayes: bool. ``wide`` and ``wide_average`` only, one label per text: scale each
+            n-gram by its naive-Bayes log-count ratio in the training data (NBSVM); with
+            more than two classes, column c of the table by class c's one-vs-rest ratio.
         edge_padding: bool. ``cnn`` and ``cnn_ngrams`` only: Kim (2014)'s
             padding, ``max(filter_sizes) - 1`` zero vectors at both ends of the
             embedded sequence before the convolutions, so every word (the
@@ -396,11 +397,15 @@ class ModelConfig:
         )
         if not 0.0 <= self.dropout < 1.0:
             raise ModelConfigError(f"`dropout` must be in [0, 1). Received: dropout={self.dropout}")
-        if self.naive_bayes and (self.n_classes != 2 or self.multi_label):
+        if self.naive_bayes and self.multi_label:
             raise ModelConfigError(
-                "`naive_bayes` needs two classes and one label per text (its ratios compare "
-                f"a positive and a negative class). Received: n_classes={self.n_classes}, "
-                f"multi_label={self.multi_label}"
+                "`naive_bayes` needs one label per text (its ratios compare a class with "
+                f"the others). Received: multi_label={self.multi_label}"
+            )
+        if self.naive_bayes and self.n_classes > 2 and self.units < self.n_classes:
+            raise ModelConfigError(
+                "`naive_bayes` with more than two classes needs a column per class: `units` "
+                f"at least {self.n_classes}. Received: units={self.units}"
             )
 
     @classmethod
