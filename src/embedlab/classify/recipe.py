@@ -414,14 +414,14 @@ def plan(
     else:
         units = linear_units(profile.n_classes, multi_label)  # the model's default
         wide.update(ngram_buckets=MULTICLASS_BUCKETS)
+        kind = "several labels per text" if multi_label else f"{profile.n_classes} classes"
+        reasons.append(f"{kind}: word 1-2 grams, a {units}-wide hashed table")
         if MULTICLASS_NAIVE_BAYES and not multi_label:
             wide.update(naive_bayes=True)
             reasons.append(
                 "one label per text: each class's column weighted by its naive-Bayes ratios "
                 "against the other classes (one-vs-rest NBSVM)"
             )
-        kind = "several labels per text" if multi_label else f"{profile.n_classes} classes"
-        reasons.append(f"{kind}: word 1-2 grams, a {units}-wide hashed table")
         if not multi_label and profile.mean_tokens >= LONG_TEXT_TOKENS:
             wide.update(
                 ngram_buckets=LONG_MULTICLASS_BUCKETS, learning_rate=LONG_MULTICLASS_LEARNING_RATE
