@@ -265,6 +265,13 @@ def fit_ensemble(
         )
         refit = spec.refit and early and held_out and member.best_epoch is not None
         if refit:
+            logger.info(
+                "member %d/%d: %s trained again on every text, dev split included, %d epochs",
+                i + 1,
+                len(members),
+                member.model_name,
+                (member.best_epoch or 0) + 1,
+            )
             member = members[i] = _refit(
                 member,
                 all_texts,
@@ -370,7 +377,6 @@ def _refit(
     member = TextClassifier(**kept.get_params())
     member.labels = kept.labels
     import_keras().utils.set_random_seed(member.seed)
-    logger.info("refit on every text: %d epochs", kept.best_epoch + 1)
     member._fit_model(
         texts,
         y_labels,
