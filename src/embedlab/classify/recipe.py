@@ -449,11 +449,9 @@ def plan(
     else:
         wide_fit = {"epochs": LINEAR_EPOCHS}
         reasons.append(f"the linear model trains {LINEAR_EPOCHS} epochs on all the training texts")
-    # (params, fit options, choices, refit) of each member
+    # each member with the rule's own params; the inherited ones and seeds are added below
     wide_choices: dict[str, tuple[Any, ...]] = {}
-    specs: list[tuple[dict[str, Any], dict[str, Any], dict[str, tuple[Any, ...]], bool]] = [
-        (wide, wide_fit, wide_choices, False)
-    ]
+    specs = [MemberSpec(params=wide, fit=wide_fit, choices=wide_choices)]
     if profile.mean_tokens < LONG_TEXT_TOKENS and not hangul:
         vectors = params.get("vectors") or DEFAULT_VECTORS
         cnn = {
@@ -468,7 +466,7 @@ def plan(
         patience = TWO_CLASS_CNN_PATIENCE if two_class and big_dev else PATIENCE
         cnn_fit = {"epochs": CNN_EPOCHS, "patience": patience, "monitor": "val_loss"}
         refit = profile.n_texts < REFIT_MAX_TEXTS_PER_CLASS * profile.n_classes
-        specs.append((cnn, cnn_fit, {}, refit))
+        specs.append(MemberSpec(params=cnn, fit=cnn_fit, refit=refit))
         if profile.n_classes > 2 and not multi_label:
             wide_choices["learning_rate"] = (wide["learning_rate"], SHORT_MULTICLASS_SLOW_RATE)
             reasons.append(
@@ -492,14 +490,8 @@ def plan(
         reasons.append(f"the linear model alone ({why})")
     seed = int(params.get("seed", 0))
     members = [
-        MemberSpec(
-            params=_member_params(spec, params, seed=seed + i),
-            weight=1.0,
-            fit=dict(fit),
-            choices=choices,
-            refit=refit,
-        )
-        for i, (spec, fit, choices, refit) in enumerate(specs)
+        dataclasses.replace(spec, params=_member_params(spec.params, params, seed=seed + i))
+        for i, spec in enumerate(specs)
     ]
     return Recipe(members=members, reasons=reasons)
 
